@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Organization(models.Model):
+    """A unit (单位): a government office, a town, a company, a party school."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("For example 重庆市梁平区.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ParticipantManager(models.Manager):
+    def get_queryset(self):
+        # __str__ shows the organization, and every picker and list shows __str__.
+        return super().get_queryset().select_related("organization")
+
+
+class Participant(models.Model):
+    """A person: a delegation member, a host who spoke, a leader, an action owner."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    name = models.CharField(_("full name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+    title = models.CharField(_("post"), max_length=100, blank=True, help_text=_("Current post."))
+    phone = models.CharField(_("phone"), max_length=30, blank=True, help_text=_("Internal only."))
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Internal only."))
+    note = models.TextField(_("internal note"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participant",
+        help_text=_("Links an action owner to the account they sign in with."),
+    )
+
+    objects = ParticipantManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "id"]
+        indexes = [
+            # Roster import matches people by name within an organization.
+            models.Index(fields=["name", "organization"], name="participant_name_org_idx"),
+        ]
+
+    def __str__(self):
+        details = " ".join(part for part in (self.organization_name, self.title) if part)
+        return f"{self.name}（{details}）" if details else self.name
+
+    @property
+    def organization_name(self) -> str:
+        return self.organization.name if self.organization_id else ""

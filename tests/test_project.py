@@ -1,0 +1,60 @@
+"""Guards for the project as a whole: migrations, translations, roles."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_model_change_lacks_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_roles_exist_with_their_permissions_after_migrate():
+    def perms(name):
+        group = Group.objects.get(name=name)
+        return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+    editor, leader, owner = perms("录入员"), perms("审阅人"), perms("责任人")
+    assert {"tours.add_trip", "tours.change_sitevisit", "tours.add_takeaway"} <= editor
+    assert "tours.publish_trip" not in editor
+    assert "tours.review_takeaway" not in editor
+    assert {"tours.publish_trip", "tours.review_takeaway", "tours.view_trip"} <= leader
+    assert "tours.change_trip" not in leader
+    assert owner == {"tours.add_actionupdate"}
+
+
+def test_every_string_is_translated_into_chinese(tmp_path):
+    """Extract the messages afresh and find none without a Chinese translation."""
+    if not shutil.which("msgattrib"):
+        pytest.fail("GNU gettext is missing: install it (apt-get install gettext).")
+    for folder in ("config", "people", "tours", "templates", "locale"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.mo"))
+    env = {**os.environ, "DJANGO_DEBUG": "1", "PYTHONPATH": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location"],
+        cwd=tmp_path,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        check=True,
+        capture_output=True,
+    )
+    po = tmp_path / "locale/zh_Hans/LC_MESSAGES/django.po"
+    untranslated = _msgattrib("--untranslated", po)
+    fuzzy = _msgattrib("--only-fuzzy", po)
+    assert untranslated.count("msgid") <= 1, f"Untranslated strings:\n{untranslated}"
+    assert "msgid" not in fuzzy.replace('msgid ""\nmsgstr ""', ""), f"Fuzzy:\n{fuzzy}"
+
+
+def _msgattrib(selection: str, po: Path) -> str:
+    command = ["msgattrib", selection, "--no-obsolete", str(po)]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -1,0 +1,75 @@
+"""Every admin page answers, for the roles that use it, on the demo data."""
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo")
+
+
+def admin_urls():
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.app_label not in ("tours", "people"):
+            continue
+        first = model.objects.first()
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        if first is not None:
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[first.pk])
+
+
+def test_every_page_opens_for_a_superuser(client, superuser, demo):
+    client.force_login(superuser)
+    for url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_list_filters_work(client, superuser, demo):
+    client.force_login(superuser)
+    base = reverse("admin:tours_trip_changelist")
+    for query in (
+        "?status__exact=published",
+        "?year=2026",
+        "?province=广东省",
+        "?kind__exact=training",
+    ):
+        assert client.get(base + query).status_code == 200, query
+    actions = reverse("admin:tours_actionitem_changelist")
+    overdue = client.get(actions + "?overdue=yes")
+    assert overdue.status_code == 200
+    assert overdue.context["cl"].result_count >= 1
+
+
+def test_editor_opens_the_pages_of_their_work(client, editor, demo):
+    client.force_login(editor)
+    for name in ("trip", "sitevisit", "takeaway", "actionitem", "question", "indicator"):
+        assert client.get(reverse(f"admin:tours_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:tours_{name}_add")).status_code == 200
+    assert client.get(reverse("admin:people_participant_add")).status_code == 200
+
+
+def test_person_pickers_show_name_organization_and_title(client, editor, demo):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "tours", "model_name": "takeaway", "field_name": "speaker", "term": "王志强"},
+    )
+    assert response.json()["results"][0]["text"] == "王志强（梁平区经济和信息化委员会 主任）"
+
+
+def test_view_on_site_links_a_draft_to_its_preview(client, editor, demo):
+    from tours.models import Trip
+
+    client.force_login(editor)
+    draft = Trip.objects.filter(status="draft").first()
+    page = client.get(reverse("admin:tours_trip_change", args=[draft.pk])).content.decode()
+    assert reverse("tours:trip-preview", args=[draft.pk]) in page

@@ -1,0 +1,256 @@
+"""Admin building blocks shared by the trip page and the pages of its parts."""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.db import models
+from django.forms import BaseInlineFormSet, Textarea
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from tours.models import Trip
+
+# Foreign keys that may only point at rows of the same trip.
+TRIP_SCOPED_FIELDS = ("site_visit", "takeaway", "source_instruction", "source_takeaways")
+
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
+class PrefetchedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete picker that can render its selected option from known labels.
+
+    Django's picker looks up its selected object with one query per row; on a trip
+    with 150 takeaways that is 150 queries. A formset fills `known_labels` once.
+    """
+
+    known_labels = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known_labels is None or not set(selected) <= self.known_labels.keys():
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for pk in selected:
+            options.append(
+                self.create_option(name, pk, self.known_labels[pk], selected, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class AutocompleteMixin:
+    """Use the prefetching picker for every autocomplete foreign key."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PrefetchedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _inner_widget(field):
+    return getattr(field.widget, "widget", field.widget)
+
+
+class TripInlineFormSet(BaseInlineFormSet):
+    """Renders any number of rows in a constant number of queries.
+
+    Pickers take their labels from objects the rows already joined (or one bulk
+    query), and pickers of the trip's own visits share one list of choices.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._labels = {}
+        self._scoped_choices = {}
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            widget = _inner_widget(field)
+            if isinstance(widget, PrefetchedAutocompleteSelect):
+                widget.known_labels = self._labels_for(name, field)
+            elif name in TRIP_SCOPED_FIELDS:
+                field.queryset = scoped_queryset(field.queryset, self.instance)
+                if name not in self._scoped_choices:
+                    # iter(): list() would first ask the choices for len(), a COUNT query.
+                    self._scoped_choices[name] = list(iter(field.choices))
+                widget.choices = self._scoped_choices[name]
+
+    def get_unique_error_message(self, unique_check):
+        # Name the fields as the page labels them, not by their code names.
+        labels = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name
+        ]
+        return super().get_unique_error_message(labels)
+
+    def _labels_for(self, name, field):
+        if name not in self._labels:
+            labels, missing = {}, set()
+            for row in self.get_queryset():
+                pk = getattr(row, f"{name}_id")
+                if pk is None:
+                    continue
+                related = row._state.fields_cache.get(name)
+                if related is None:
+                    missing.add(pk)
+                else:
+                    labels[str(pk)] = field.label_from_instance(related)
+            if missing:
+                for obj in field.queryset.filter(pk__in=missing):
+                    labels[str(obj.pk)] = field.label_from_instance(obj)
+            self._labels[name] = labels
+        return self._labels[name]
+
+
+def scoped_queryset(queryset, trip):
+    """Limit a picker to rows of `trip` (none while the trip is being added)."""
+    if trip is None or trip.pk is None:
+        return queryset.none()
+    return queryset.filter(trip=trip)
+
+
+# Who created a row, on the models that record it.
+CREATOR_FIELDS = {"actionitem": "created_by", "actionupdate": "author"}
+
+
+def stamp_creator(obj, user):
+    field = CREATOR_FIELDS.get(obj._meta.model_name)
+    if field and obj.pk is None and getattr(obj, f"{field}_id") is None:
+        setattr(obj, field, user)
+
+
+class StampCreatorMixin:
+    """Record the signed-in user as the creator of new rows, on the page and its inlines."""
+
+    def save_model(self, request, obj, form, change):
+        stamp_creator(obj, request.user)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            stamp_creator(obj, request.user)
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class TripLockMixin:
+    """An archived trip and everything in it is read-only."""
+
+    def _trip_of(self, obj):
+        if obj is None:
+            return None
+        return obj if isinstance(obj, Trip) else obj.trip
+
+    def _locked(self, obj):
+        trip = self._trip_of(obj)
+        return trip is not None and trip.is_locked
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class TripPartInline(AutocompleteMixin, TripLockMixin, admin.TabularInline):
+    """A tabular inline on the trip page; long fields are edited on the row's own page."""
+
+    formset = TripInlineFormSet
+    formfield_overrides = COMPACT_TEXT
+    show_change_link = True
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Rows stay one line high: a picker in a row has no add/change/view buttons.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
+
+class AdminStyleMixin:
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+
+class TripPartAdmin(
+    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, SimpleHistoryAdmin
+):
+    """The own page of a trip's part: its trip-scoped pickers list that trip's rows only.
+
+    When adding, the trip comes from `?trip=<id>` (the trip page links that way); without
+    it the trip-scoped pickers stay hidden until the row is saved.
+    """
+
+    autocomplete_fields = ["trip"]
+    list_select_related = ["trip"]
+    list_per_page = 50
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        trip = self._trip_of(obj) if obj else self._trip_from_query(request)
+        for name in TRIP_SCOPED_FIELDS:
+            if name in form.base_fields:
+                if trip is None:
+                    del form.base_fields[name]
+                else:
+                    field = form.base_fields[name]
+                    field.queryset = scoped_queryset(field.queryset, trip)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and self._trip_from_query(request) is None:
+            fieldsets = [
+                (title, {**options, "fields": _without_scoped(options["fields"])})
+                for title, options in fieldsets
+            ]
+        return fieldsets
+
+    def _trip_from_query(self, request):
+        trip_id = request.GET.get("trip", "")
+        if not trip_id.isdigit():
+            return None
+        return Trip.objects.filter(pk=trip_id).first()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "trip":
+            # Nothing may be added to an archived trip.
+            kwargs["queryset"] = Trip.objects.exclude(status=Trip.Status.ARCHIVED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _without_scoped(fields):
+    kept = []
+    for field in fields:
+        if isinstance(field, tuple | list):
+            row = tuple(f for f in field if f not in TRIP_SCOPED_FIELDS)
+            if row:
+                kept.append(row)
+        elif field not in TRIP_SCOPED_FIELDS:
+            kept.append(field)
+    return kept
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Filter by the year of a date field, offering only the years that occur."""
+
+    title = _("year")
+    parameter_name = "year"
+    date_field = "start_date"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates(self.date_field, "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(**{f"{self.date_field}__year": int(self.value())})
+        return queryset

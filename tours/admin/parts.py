@@ -1,0 +1,204 @@
+"""Own pages for a trip's parts: long fields, bulk lists and history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tours.models import (
+    ActionItem,
+    ActionUpdate,
+    Indicator,
+    Instruction,
+    Photo,
+    Question,
+    SiteVisit,
+    Takeaway,
+    TripMember,
+)
+
+from .base import COMPACT_TEXT, TripPartAdmin, TripPartInline, YearListFilter
+
+
+class VisitYearListFilter(YearListFilter):
+    date_field = "date"
+
+
+class DueYearListFilter(YearListFilter):
+    date_field = "due_date"
+
+
+class OverdueListFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        overdue = queryset.overdue()
+        if self.value() == "yes":
+            return overdue
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue.values("pk"))
+        return queryset
+
+
+@admin.register(TripMember)
+class TripMemberAdmin(TripPartAdmin):
+    list_display = ["participant", "role", "title", "organization", "trip"]
+    list_filter = ["role"]
+    search_fields = ["participant__name", "title", "organization__name", "trip__title"]
+    list_select_related = ["trip", "participant__organization", "organization"]
+    autocomplete_fields = ["trip", "participant", "organization"]
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(TripPartAdmin):
+    list_display = ["date", "start_time", "name", "kind", "host_organization", "city", "trip"]
+    list_filter = ["kind", "is_public", "province", VisitYearListFilter, "trip__status"]
+    search_fields = ["name", "address", "summary", "host_organization__name", "trip__title"]
+    date_hierarchy = "date"
+    list_select_related = ["trip", "host_organization"]
+    autocomplete_fields = ["trip", "host_organization", "presenter"]
+    fieldsets = [
+        (None, {"fields": ["trip", ("date", "start_time", "end_time", "order"), "name", "kind"]}),
+        (_("Hosts"), {"fields": ["host_organization", "presenter"]}),
+        (_("Place"), {"fields": [("province", "city", "district"), "address"]}),
+        (None, {"fields": ["summary", "is_public"]}),
+    ]
+
+
+@admin.register(Photo)
+class PhotoAdmin(TripPartAdmin):
+    list_display = ["__str__", "trip", "site_visit", "taken_at", "is_public"]
+    list_filter = ["is_public"]
+    search_fields = ["caption", "photographer", "trip__title"]
+    list_select_related = ["trip", "site_visit"]
+    readonly_fields = ["width", "height"]
+    fields = [
+        "trip",
+        "site_visit",
+        "image",
+        "caption",
+        "photographer",
+        "taken_at",
+        ("width", "height"),
+        "order",
+        "is_public",
+    ]
+
+
+@admin.register(Takeaway)
+class TakeawayAdmin(TripPartAdmin):
+    list_display = ["__str__", "kind", "speaker", "review_status", "is_public", "trip"]
+    list_filter = ["kind", "review_status", "is_public", "tags", "trip__status"]
+    search_fields = ["text", "speaker__name", "trip__title"]
+    list_select_related = ["trip", "speaker__organization"]
+    autocomplete_fields = ["trip", "speaker"]
+    readonly_fields = ["review_status", "reviewed_by", "reviewed_at", "review_comment"]
+    fieldsets = [
+        (None, {"fields": ["trip", "site_visit", "speaker", "kind", "text", "tags", "is_public"]}),
+        (
+            _("Review"),
+            {"fields": ["review_status", ("reviewed_by", "reviewed_at"), "review_comment"]},
+        ),
+    ]
+
+
+@admin.register(Question)
+class QuestionAdmin(TripPartAdmin):
+    list_display = ["__str__", "asked_by", "answered_by", "is_public", "trip"]
+    list_filter = ["is_public", "trip__status"]
+    search_fields = ["text", "answer", "trip__title"]
+    list_select_related = ["trip", "asked_by__organization", "answered_by__organization"]
+    autocomplete_fields = ["trip", "asked_by", "answered_by"]
+    fields = [
+        "trip",
+        "order",
+        "text",
+        "asked_by",
+        "site_visit",
+        "answer",
+        "answered_by",
+        "is_public",
+    ]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TripPartAdmin):
+    list_display = ["name", "benchmark", "benchmark_value", "home_value", "unit", "year", "trip"]
+    list_filter = ["year", "is_public"]
+    search_fields = ["name", "benchmark", "trip__title"]
+
+
+@admin.register(Instruction)
+class InstructionAdmin(TripPartAdmin):
+    list_display = ["__str__", "author", "date", "is_public", "trip"]
+    list_filter = ["is_public"]
+    search_fields = ["text", "author__name", "trip__title"]
+    date_hierarchy = "date"
+    list_select_related = ["trip", "author__organization"]
+    autocomplete_fields = ["trip", "author"]
+    fields = ["trip", "takeaway", "author", "date", "text", "is_public"]
+
+
+class ActionUpdateInline(TripPartInline):
+    model = ActionUpdate
+    fields = ["date", "progress", "note", "evidence", "author"]
+    readonly_fields = ["author"]
+    formfield_overrides = COMPACT_TEXT
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(TripPartAdmin):
+    list_display = [
+        "title",
+        "owner_organization",
+        "owner",
+        "due_date",
+        "status",
+        "progress",
+        "is_overdue",
+        "trip",
+    ]
+    list_filter = [
+        "status",
+        OverdueListFilter,
+        DueYearListFilter,
+        "is_public",
+        "owner_organization",
+    ]
+    search_fields = ["title", "description", "owner_organization__name", "owner__name"]
+    date_hierarchy = "due_date"
+    list_select_related = ["trip", "owner_organization", "owner__organization"]
+    autocomplete_fields = ["trip", "owner_organization", "owner"]
+    readonly_fields = ["closed_at", "created_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["trip", "title", "description", ("owner_organization", "owner")]}),
+        (_("Progress"), {"fields": [("due_date", "status", "progress"), "closed_at", "is_public"]}),
+        (
+            _("Sources"),
+            {"fields": ["source_takeaways", "source_instruction", ("created_by", "created_at")]},
+        ),
+    ]
+    inlines = [ActionUpdateInline]
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, obj):
+        return obj.is_overdue
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(TripPartAdmin):
+    list_display = ["action", "date", "progress", "author", "created_at"]
+    search_fields = ["note", "action__title"]
+    date_hierarchy = "date"
+    list_select_related = ["action", "author"]
+    autocomplete_fields = ["action"]
+    readonly_fields = ["author", "created_at"]
+
+    def _trip_of(self, obj):
+        return obj.action.trip if obj else None

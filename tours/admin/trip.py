@@ -1,0 +1,218 @@
+"""The trip page: the staff's main working surface, with every part of a trip inline."""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from tours.models import (
+    ActionItem,
+    Indicator,
+    Question,
+    SiteVisit,
+    Takeaway,
+    Trip,
+    TripMember,
+)
+
+from .base import (
+    AdminStyleMixin,
+    AutocompleteMixin,
+    StampCreatorMixin,
+    TripLockMixin,
+    TripPartInline,
+    YearListFilter,
+)
+
+
+class ProvinceListFilter(admin.SimpleListFilter):
+    """Trips that visited a province."""
+
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        provinces = (
+            SiteVisit.objects.exclude(province="")
+            .order_by("province")
+            .values_list("province", flat=True)
+            .distinct()
+        )
+        return [(p, p) for p in provinces]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(site_visits__province=self.value()).distinct()
+        return queryset
+
+
+class TripMemberInline(TripPartInline):
+    model = TripMember
+    fields = ["order", "participant", "role", "title", "organization"]
+    autocomplete_fields = ["participant", "organization"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("participant__organization", "organization")
+        )
+
+
+class SiteVisitInline(TripPartInline):
+    model = SiteVisit
+    fields = [
+        "date",
+        "start_time",
+        "end_time",
+        "order",
+        "name",
+        "kind",
+        "host_organization",
+        "province",
+        "city",
+        "is_public",
+    ]
+    autocomplete_fields = ["host_organization"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("host_organization")
+
+
+class QuestionInline(TripPartInline):
+    model = Question
+    fields = ["order", "text", "asked_by", "site_visit", "answer", "answered_by", "is_public"]
+    autocomplete_fields = ["asked_by", "answered_by"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("asked_by__organization", "answered_by__organization")
+        )
+
+
+class IndicatorInline(TripPartInline):
+    model = Indicator
+    fields = [
+        "order",
+        "name",
+        "unit",
+        "benchmark",
+        "benchmark_value",
+        "home_value",
+        "year",
+        "source",
+        "is_public",
+    ]
+    classes = ["collapse"]
+
+
+class TakeawayInline(TripPartInline):
+    model = Takeaway
+    fields = ["kind", "text", "site_visit", "speaker", "tags", "review_status", "is_public"]
+    readonly_fields = ["review_status"]
+    autocomplete_fields = ["speaker"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker__organization")
+            .prefetch_related("tags")
+        )
+
+
+class ActionItemInline(TripPartInline):
+    model = ActionItem
+    fields = ["title", "owner_organization", "owner", "due_date", "status", "progress", "is_public"]
+    autocomplete_fields = ["owner_organization", "owner"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner_organization", "owner__organization")
+        )
+
+
+@admin.register(Trip)
+class TripAdmin(
+    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, SimpleHistoryAdmin
+):
+    list_display = [
+        "title",
+        "kind",
+        "start_date",
+        "end_date",
+        "status",
+        "visit_count",
+        "takeaway_count",
+        "action_count",
+    ]
+    list_filter = ["status", "kind", YearListFilter, ProvinceListFilter, "tags"]
+    search_fields = ["title", "theme", "origin", "destinations"]
+    date_hierarchy = "start_date"
+    list_select_related = ["organizer"]
+    autocomplete_fields = ["organizer"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "kind",
+                    "theme",
+                    ("start_date", "end_date"),
+                    ("organizer", "origin"),
+                    "destinations",
+                    "tags",
+                    "summary",
+                ]
+            },
+        ),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "cover_photo", ("created_at", "updated_at")]},
+        ),
+    ]
+    inlines = [
+        TripMemberInline,
+        SiteVisitInline,
+        QuestionInline,
+        IndicatorInline,
+        TakeawayInline,
+        ActionItemInline,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "cover_photo" in form.base_fields:
+            photos = form.base_fields["cover_photo"]
+            photos.queryset = obj.photos.all() if obj else photos.queryset.none()
+        return form
+
+    def view_on_site(self, obj):
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse("tours:trip-preview", args=[obj.pk])
+
+    @admin.display(description=_("site visits"), ordering="visit_count")
+    def visit_count(self, obj):
+        return obj.visit_count
+
+    @admin.display(description=_("takeaways"), ordering="takeaway_count")
+    def takeaway_count(self, obj):
+        return obj.takeaway_count
+
+    @admin.display(description=_("action items"), ordering="action_count")
+    def action_count(self, obj):
+        return obj.action_count

@@ -1,0 +1,390 @@
+import secrets
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from random import Random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Organization, Participant
+from tours import demo_data as data
+from tours.models import (
+    ActionItem,
+    ActionUpdate,
+    Indicator,
+    Instruction,
+    Question,
+    SiteVisit,
+    Takeaway,
+    Trip,
+    TripMember,
+)
+
+# (username, group, participant name or None, is_staff, is_superuser)
+DEMO_USERS = [
+    ("admin", None, None, True, True),
+    ("editor", "录入员", None, True, False),
+    ("leader", "审阅人", "钱正华", True, False),
+    ("owner", "责任人", "王志强", False, False),
+]
+LEADER_PERSON = ("钱正华", "male", "中共梁平区委", "区委副书记")
+# A full day on the road: four stops in the morning and early afternoon, three later.
+SLOT_TIMES = [(8, 30), (9, 40), (10, 50), (14, 0), (15, 10), (16, 20), (19, 30)]
+VISITS_PER_DAY = len(SLOT_TIMES)
+
+
+def at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+class Command(BaseCommand):
+    help = (
+        "Load invented but realistic Chinese demo data: organizations, people, trips of every "
+        "kind and status, and one demo user per role. Running it again changes nothing; "
+        "--scale N adds N copies of every trip for benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="copies of every trip (≥ 1)")
+
+    def handle(self, *args, scale, **options):
+        if scale < 1:
+            raise CommandError("--scale must be at least 1")
+        with transaction.atomic():
+            seeder = DemoSeeder(today=timezone.localdate())
+            created = sum(seeder.seed_batch(batch) for batch in range(1, scale + 1))
+            logins = seeder.seed_users()
+        self.stdout.write(
+            f"Demo data: {created} trips created, {Trip.objects.count()} in total "
+            f"({SiteVisit.objects.count()} site visits, {Takeaway.objects.count()} takeaways, "
+            f"{ActionItem.objects.count()} action items)."
+        )
+        self.stdout.write("Demo logins (user / password / role):")
+        for username, password, role in logins:
+            self.stdout.write(f"  {username:8} {password:22} {role}")
+
+
+class DemoSeeder:
+    """Builds the demo records; every lookup is by natural key so reruns add nothing."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.random = Random(2024)
+        self.orgs = {}
+        self.people = {}
+        self.hosts = []
+
+    def org(self, name, region=""):
+        if name not in self.orgs:
+            self.orgs[name], _ = Organization.objects.get_or_create(
+                name=name, defaults={"region": region}
+            )
+        return self.orgs[name]
+
+    def person(self, name, gender, unit, title):
+        key = (name, unit)
+        if key not in self.people:
+            self.people[key], _ = Participant.objects.get_or_create(
+                name=name,
+                organization=self.org(unit),
+                defaults={
+                    "gender": gender,
+                    "title": title,
+                    "phone": f"139{self.random.randrange(10**8):08d}",
+                    "email": f"user{len(self.people) + 1}@liangping.example.cn",
+                },
+            )
+        return self.people[key]
+
+    def seed_people(self):
+        for name, region in data.HOME_UNITS:
+            self.org(name, region)
+        self.delegation = [
+            (self.person(name, gender, unit, title), role)
+            for name, gender, unit, title, role in data.DELEGATION
+        ]
+        self.leader = self.person(*LEADER_PERSON)
+        self.hosts = [
+            (self.org(org, region), province, city, district, self.person(p, "", org, t))
+            for org, region, province, city, district, p, t in data.HOSTS
+        ]
+
+    def seed_batch(self, batch: int) -> int:
+        """Create one copy of every demo trip; return how many were new."""
+        if not self.hosts:
+            self.seed_people()
+        suffix = "" if batch == 1 else f"（第{batch}批）"
+        shift = timedelta(days=30 * (batch - 1))
+        created = 0
+        title = "赴广东佛山、中山、东莞等地学习考察" + suffix
+        if not Trip.objects.filter(title=title).exists():
+            self.seed_big_trip(title, self.today - timedelta(days=75) - shift)
+            created += 1
+        for title, kind, status, ago, days, host_ids, theme in data.OTHER_TRIPS:
+            if not Trip.objects.filter(title=title + suffix).exists():
+                start = self.today - timedelta(days=ago) - shift
+                self.seed_small_trip(title + suffix, kind, status, start, days, host_ids, theme)
+                created += 1
+        return created
+
+    def new_trip(self, title, kind, status, start, days, theme):
+        return Trip.objects.create(
+            title=title,
+            kind=kind,
+            status=status,
+            theme=theme,
+            organizer=self.org(data.ORGANIZER),
+            origin=data.ORIGIN,
+            start_date=start,
+            end_date=start + timedelta(days=days - 1),
+            published_at=(
+                at(start + timedelta(days=days + 7), 10) if status in Trip.PUBLIC_STATUSES else None
+            ),
+        )
+
+    def add_members(self, trip, people):
+        for order, (participant, role) in enumerate(people, start=1):
+            TripMember.objects.create(trip=trip, participant=participant, role=role, order=order)
+
+    def add_visit(self, trip, day, slot, host_index, name, kind, summary):
+        org, province, city, district, presenter = self.hosts[host_index]
+        hour, minute = SLOT_TIMES[slot]
+        return SiteVisit.objects.create(
+            trip=trip,
+            date=day,
+            start_time=time(hour, minute),
+            end_time=time(hour + 1, minute),
+            order=slot + 1,
+            name=name,
+            kind=kind,
+            host_organization=org,
+            presenter=presenter,
+            province=province,
+            city=city,
+            district=district,
+            address=f"{province}{city}{district}",
+            summary=summary,
+        )
+
+    def seed_big_trip(self, title, start):
+        days = -(-len(data.GUANGDONG_VISITS) // VISITS_PER_DAY)
+        trip = self.new_trip(
+            title,
+            Trip.Kind.STUDY_TOUR,
+            Trip.Status.PUBLISHED,
+            start,
+            days,
+            "学习大湾区产业链招商、制造业数字化转型和基层治理经验",
+        )
+        trip.summary = (
+            "为深入学习粤港澳大湾区推动高质量发展的先进经验，区委组织部组织考察团赴佛山、中山、"
+            "东莞、广州、深圳等地，围绕产业链招商、技改和数字化转型、园区建设、乡村振兴和基层治理"
+            "开展学习考察。"
+        )
+        trip.save()
+        trip.tags.add("招商引资", "产业链", "数字化转型", "基层治理")
+        self.add_members(trip, self.delegation)
+
+        visits = [
+            self.add_visit(
+                trip,
+                start + timedelta(days=i // VISITS_PER_DAY),
+                i % VISITS_PER_DAY,
+                *visit,
+            )
+            for i, visit in enumerate(data.GUANGDONG_VISITS)
+        ]
+        visits[-1].is_public = False  # the delegation's own wrap-up meeting stays internal
+        visits[-1].save()
+        self.add_takeaways(trip, visits)
+        self.add_questions(trip, visits)
+        self.add_indicators(trip)
+        self.add_actions(trip)
+
+    def add_takeaways(self, trip, visits):
+        members = [p for p, _ in self.delegation]
+        pools = [
+            (Takeaway.Kind.QUOTE, data.QUOTES),
+            (Takeaway.Kind.LESSON, data.LESSON_TEMPLATES),
+            (Takeaway.Kind.GAP, data.GAP_TEMPLATES),
+            (Takeaway.Kind.INSIGHT, data.INSIGHT_TEMPLATES),
+        ]
+        count = 0
+        for i, visit in enumerate(visits):
+            for j in range(3):
+                kind, pool = pools[(i + j) % len(pools)]
+                text, tags = pool[(i * 3 + j) % len(pool)]
+                text = text.format(
+                    host=visit.host_organization.name,
+                    n=self.random.randint(2, 9),
+                    p=self.random.randint(20, 95),
+                )
+                speaker = visit.presenter if kind == Takeaway.Kind.QUOTE and j % 2 else None
+                if kind == Takeaway.Kind.QUOTE and speaker is None:
+                    speaker = members[(i + j) % len(members)]
+                self.add_takeaway(trip, visit, speaker, kind, text, tags, count)
+                count += 1
+        for i, (text, tags) in enumerate(data.REFLECTIONS):
+            self.add_takeaway(trip, None, members[i], Takeaway.Kind.REFLECTION, text, tags, count)
+            count += 1
+
+    def add_takeaway(self, trip, visit, speaker, kind, text, tags, index):
+        # Most are adopted; every ninth is featured, some wait for review, a few were returned.
+        status, comment = Takeaway.ReviewStatus.ADOPTED, ""
+        if index % 9 == 0 or kind == Takeaway.Kind.REFLECTION:
+            status = Takeaway.ReviewStatus.FEATURED
+        elif index % 11 == 5:
+            status = Takeaway.ReviewStatus.PENDING
+        elif index % 17 == 3:
+            status, comment = Takeaway.ReviewStatus.RETURNED, "表述不够准确，请核实数据后再报。"
+        takeaway = Takeaway.objects.create(
+            trip=trip,
+            site_visit=visit,
+            speaker=speaker,
+            kind=kind,
+            text=text,
+            review_status=status,
+            review_comment=comment,
+            reviewed_at=timezone.now() if status != Takeaway.ReviewStatus.PENDING else None,
+        )
+        takeaway.tags.add(*tags)
+        return takeaway
+
+    def add_questions(self, trip, visits):
+        members = [p for p, _ in self.delegation]
+        for order, (text, answer) in enumerate(data.QUESTIONS, start=1):
+            visit = visits[(order * 4) % len(visits)]
+            Question.objects.create(
+                trip=trip,
+                order=order,
+                text=text,
+                asked_by=members[order % len(members)],
+                site_visit=visit,
+                answer=answer,
+                answered_by=visit.presenter,
+            )
+
+    def add_indicators(self, trip):
+        year = trip.start_date.year - 1
+        for order, (name, unit, benchmark, theirs, ours, note) in enumerate(data.INDICATORS, 1):
+            Indicator.objects.create(
+                trip=trip,
+                order=order,
+                name=name,
+                unit=unit,
+                benchmark=benchmark,
+                benchmark_value=Decimal(theirs),
+                home_value=Decimal(ours),
+                year=year,
+                source="考察座谈材料、统计公报",
+                note=note,
+            )
+
+    def add_actions(self, trip):
+        sources = list(trip.takeaways.filter(kind__in=["lesson", "gap"])[:26])
+        instructions = [
+            Instruction.objects.create(
+                trip=trip,
+                author=self.leader,
+                text=text,
+                date=trip.end_date + timedelta(days=5 + i),
+                is_public=i == 0,
+            )
+            for i, text in enumerate(data.INSTRUCTIONS)
+        ]
+        for i, (title, unit, owner, due, status, progress) in enumerate(data.ACTIONS):
+            owner_person = next(p for p, _ in self.delegation if p.name == owner)
+            action = ActionItem.objects.create(
+                trip=trip,
+                title=title,
+                owner_organization=self.org(unit),
+                owner=owner_person,
+                due_date=trip.end_date + timedelta(days=due),
+                status=status,
+                progress=progress,
+                source_instruction=instructions[i % 2],
+                created_at=at(trip.end_date + timedelta(days=7), 9),
+                closed_at=timezone.now() if status == ActionItem.Status.CLOSED else None,
+            )
+            action.source_takeaways.set(sources[i * 2 : i * 2 + 2])
+            self.add_updates(action)
+
+    def add_updates(self, action):
+        steps = [p for p in (30, 60, 100) if p <= action.progress] or (
+            [action.progress] if action.progress else []
+        )
+        if action.progress not in steps and action.progress:
+            steps.append(action.progress)
+        for n, progress in enumerate(steps, start=1):
+            ActionUpdate.objects.create(
+                action=action,
+                date=min(action.trip.end_date + timedelta(days=12 * n), self.today),
+                progress=progress,
+                note=f"已完成第{n}阶段工作：召开专题会议研究部署，形成工作方案并推进落实。",
+            )
+
+    def seed_small_trip(self, title, kind, status, start, days, host_ids, theme):
+        trip = self.new_trip(title, kind, status, start, days, theme)
+        trip.tags.add(*self.random.sample(data.TAGS, 3))
+        members = self.delegation[:1] + self.random.sample(self.delegation[1:], 5)
+        self.add_members(trip, members)
+        visits = []
+        for d in range(days):
+            for slot in range(2):
+                host_index = host_ids[(d + slot) % len(host_ids)]
+                host = self.hosts[host_index][0]
+                visits.append(
+                    self.add_visit(
+                        trip,
+                        start + timedelta(days=d),
+                        slot,
+                        host_index,
+                        f"{host.name}{'座谈交流' if slot else '现场考察'}",
+                        SiteVisit.Kind.MEETING if slot else SiteVisit.Kind.VILLAGE,
+                        f"了解{host.name}的主要做法和经验。",
+                    )
+                )
+        pending = status in (Trip.Status.DRAFT, Trip.Status.SUBMITTED)
+        for i, visit in enumerate(visits):
+            text, tags = data.LESSON_TEMPLATES[i % len(data.LESSON_TEMPLATES)]
+            takeaway = Takeaway.objects.create(
+                trip=trip,
+                site_visit=visit,
+                kind=Takeaway.Kind.LESSON if i % 3 else Takeaway.Kind.QUOTE,
+                speaker=visit.presenter,
+                text=text.format(host=visit.host_organization.name, n=3, p=40),
+                review_status=(
+                    Takeaway.ReviewStatus.PENDING if pending else Takeaway.ReviewStatus.ADOPTED
+                ),
+            )
+            takeaway.tags.add(*tags)
+        return trip
+
+    def seed_users(self):
+        """Create one demo user per role; return (username, password, role) to print."""
+        User = get_user_model()
+        logins = []
+        for username, group, person, is_staff, is_superuser in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"is_staff": is_staff, "is_superuser": is_superuser},
+            )
+            if settings.DEBUG:
+                password = f"{username}-demo-2024"
+            elif created:
+                password = secrets.token_urlsafe(12)
+            else:
+                password = "(unchanged)"
+            if password != "(unchanged)":
+                user.set_password(password)
+                user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            if person:
+                Participant.objects.filter(name=person, user__isnull=True).update(user=user)
+            logins.append((username, password, group or "superuser"))
+        return logins

@@ -1,0 +1,18 @@
+"""Everything about a trip, one module per area, re-exported here."""
+
+from .action import ActionItem, ActionUpdate
+from .content import Indicator, Instruction, Question, Takeaway
+from .trip import Photo, SiteVisit, Trip, TripMember
+
+__all__ = [
+    "ActionItem",
+    "ActionUpdate",
+    "Indicator",
+    "Instruction",
+    "Photo",
+    "Question",
+    "SiteVisit",
+    "Takeaway",
+    "Trip",
+    "TripMember",
+]

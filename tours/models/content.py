@@ -1,0 +1,256 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from people.models import Participant
+from tours.tagging import TaggableManager
+
+from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, check_same_trip
+
+
+class TakeawayQuerySet(TripContentQuerySet):
+    def public(self):
+        return (
+            super()
+            .public()
+            .filter(VISIT_PUBLIC_OR_NONE, review_status__in=Takeaway.ACCEPTED_STATUSES)
+        )
+
+
+class Takeaway(models.Model):
+    """Something the delegation took home: a quote, a lesson, a gap, an insight."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", _("quote")
+        LESSON = "lesson", _("good practice")
+        GAP = "gap", _("gap")
+        INSIGHT = "insight", _("insight")
+        REFLECTION = "reflection", _("reflection")
+
+    class ReviewStatus(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        ADOPTED = "adopted", _("adopted")
+        FEATURED = "featured", _("featured")
+        RETURNED = "returned", _("returned")
+
+    ACCEPTED_STATUSES = (ReviewStatus.ADOPTED, ReviewStatus.FEATURED)
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="takeaways"
+    )
+    site_visit = models.ForeignKey(
+        SiteVisit,
+        verbose_name=_("site visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="takeaways",
+    )
+    speaker = models.ForeignKey(
+        Participant,
+        verbose_name=_("speaker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="takeaways",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LESSON)
+    text = models.TextField(_("text"))
+    tags = TaggableManager(_("tags"), blank=True)
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = TakeawayQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("takeaway")
+        verbose_name_plural = _("takeaways")
+        ordering = ["id"]
+        permissions = [("review_takeaway", _("Can adopt, feature or return takeaways"))]
+        indexes = [
+            # The review desk lists a trip's pending takeaways; the report its adopted ones.
+            models.Index(fields=["trip", "review_status"], name="takeaway_trip_review_idx"),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 40 else f"{self.text[:40]}…"
+
+    def clean(self):
+        check_same_trip(self, "site_visit")
+
+
+class QuestionQuerySet(TripContentQuerySet):
+    def public(self):
+        return super().public().filter(VISIT_PUBLIC_OR_NONE)
+
+
+class Question(models.Model):
+    """An item of the pre-trip question list, and the answer the delegation found."""
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        Participant,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions_asked",
+    )
+    site_visit = models.ForeignKey(
+        SiteVisit,
+        verbose_name=_("answered at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        Participant,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions_answered",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("question list")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 40 else f"{self.text[:40]}…"
+
+    def clean(self):
+        check_same_trip(self, "site_visit")
+
+
+class Indicator(models.Model):
+    """A benchmark figure: how the host compares with home on one measure."""
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicator"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    benchmark = models.CharField(
+        _("benchmark"), max_length=100, help_text=_("Whom we compare with, e.g. 三角镇.")
+    )
+    benchmark_value = models.DecimalField(
+        _("benchmark value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    home_value = models.DecimalField(
+        _("home value"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)],
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    objects = TripContentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("benchmark indicator")
+        verbose_name_plural = _("benchmark indicators")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.benchmark}）"
+
+    @property
+    def gap(self):
+        """Home minus benchmark; negative when home lags behind."""
+        if self.benchmark_value is None or self.home_value is None:
+            return None
+        return self.home_value - self.benchmark_value
+
+
+class InstructionQuerySet(TripContentQuerySet):
+    def public(self):
+        return (
+            super()
+            .public()
+            .filter(
+                Q(takeaway__isnull=True)
+                | Q(
+                    takeaway__is_public=True,
+                    takeaway__review_status__in=Takeaway.ACCEPTED_STATUSES,
+                )
+            )
+        )
+
+
+class Instruction(models.Model):
+    """A leader's formal instruction (领导批示) on a trip or one of its takeaways."""
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="instructions"
+    )
+    takeaway = models.ForeignKey(
+        Takeaway,
+        verbose_name=_("takeaway"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructions",
+    )
+    author = models.ForeignKey(
+        Participant,
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    text = models.TextField(_("instruction"))
+    date = models.DateField(_("date"), default=timezone.localdate)
+    is_public = models.BooleanField(_("public"), default=False)
+
+    objects = InstructionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leader's instruction")
+        verbose_name_plural = _("leaders' instructions")
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.author.name}：{self.text[:30]}"
+
+    def clean(self):
+        check_same_trip(self, "takeaway")

@@ -1,0 +1,430 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
+
+from people.models import Organization, Participant
+from tours.tagging import TaggableManager
+
+
+def _date_range_text(start, end) -> str:
+    return _("%(start)s to %(end)s") % {
+        "start": formats.date_format(start),
+        "end": formats.date_format(end),
+    }
+
+
+class TripQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=Trip.PUBLIC_STATUSES)
+
+    def with_counts(self, *, public: bool = False):
+        """Annotate how many visits, takeaways and action items each trip has.
+
+        Subqueries rather than joins, so the counts don't multiply each other. With
+        `public=True` only what the public may see is counted.
+        """
+
+        def count(relation, **filters):
+            manager = Trip._meta.get_field(relation).related_model.objects
+            # Members have no visibility of their own: a public trip shows its delegation.
+            rows = manager.public() if public and hasattr(manager, "public") else manager.all()
+            rows = rows.filter(trip=OuterRef("pk"), **filters).order_by().values("trip")
+            return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(
+            visit_count=count("site_visits"),
+            member_count=count("members"),
+            takeaway_count=count("takeaways"),
+            action_count=count("action_items"),
+            action_done_count=count("action_items", status__in=("done", "closed")),
+        )
+
+
+class Trip(models.Model):
+    """A delegation's journey (考察), the root of everything the app records."""
+
+    class Kind(models.TextChoices):
+        STUDY_TOUR = "study_tour", _("study tour")
+        TRAINING = "training", _("training")
+        EXCHANGE = "exchange", _("exchange")
+        EMBEDDED = "embedded", _("embedded learning")
+        INVESTMENT = "investment", _("investment tour")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        PUBLISHED = "published", _("published")
+        ARCHIVED = "archived", _("archived")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STUDY_TOUR)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    organizer = models.ForeignKey(
+        Organization,
+        verbose_name=_("organizer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organized_trips",
+    )
+    origin = models.CharField(
+        _("origin"), max_length=100, blank=True, help_text=_("The sending unit or region.")
+    )
+    destinations = models.CharField(
+        _("destinations"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to derive them from the site visits' provinces and cities."),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    cover_photo = models.ForeignKey(
+        "Photo",
+        verbose_name=_("cover photo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tags = TaggableManager(_("tags"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = TripQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trip")
+        verbose_name_plural = _("trips")
+        ordering = ["-start_date", "-id"]
+        permissions = [("publish_trip", _("Can publish, return and archive trips"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="trip_end_date_not_before_start"
+            ),
+        ]
+        indexes = [
+            # The public trip list and the home page: published trips, newest first.
+            models.Index(fields=["status", "-start_date"], name="trip_status_start_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("tours:trip-detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                raise ValidationError(
+                    {"end_date": _("The end date cannot be earlier than the start date.")}
+                )
+            if self.pk:
+                self._check_visits_within_dates()
+
+    def _check_visits_within_dates(self):
+        outside = self.site_visits.exclude(date__range=(self.start_date, self.end_date))
+        count = outside.count()
+        if count:
+            raise ValidationError(
+                ngettext(
+                    "%(count)d site visit falls outside %(range)s; "
+                    "move it before changing the trip's dates.",
+                    "%(count)d site visits fall outside %(range)s; "
+                    "move them before changing the trip's dates.",
+                    count,
+                )
+                % {"count": count, "range": _date_range_text(self.start_date, self.end_date)}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_locked(self) -> bool:
+        """An archived trip stays public but can no longer be edited."""
+        return self.status == self.Status.ARCHIVED
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    def destination_text(self, visits=None) -> str:
+        """The override, or the distinct cities (else provinces) of the given visits in order.
+
+        Public pages pass only public visits, so a private visit never reveals its place.
+        """
+        if self.destinations:
+            return self.destinations
+        visits = self.site_visits.all() if visits is None else visits
+        places = []
+        for visit in visits:
+            place = visit.city or visit.province
+            if place and place not in places:
+                places.append(place)
+        return "、".join(places)
+
+
+class TripContentQuerySet(models.QuerySet):
+    """Rows of a trip: public when the trip is published or archived and the row is public."""
+
+    def public(self):
+        return self.filter(trip__status__in=Trip.PUBLIC_STATUSES, is_public=True)
+
+
+def check_same_trip(obj, field: str):
+    """Raise on `field` when the related object belongs to another trip than `obj`."""
+    related = getattr(obj, field)
+    if related is not None and obj.trip_id and related.trip_id != obj.trip_id:
+        raise ValidationError({field: _("Choose one that belongs to this trip.")})
+
+
+ALREADY_A_MEMBER = _("This person is already in the delegation.")
+
+
+class TripMember(models.Model):
+    """A place in the delegation, with the person's post as it was at the time."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("leader")
+        DEPUTY = "deputy", _("deputy leader")
+        MEMBER = "member", _("member")
+        LIAISON = "liaison", _("liaison")
+        STAFF = "staff", _("staff")
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="members"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    title = models.CharField(
+        _("post at the time"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty to copy the person's current post."),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization at the time"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty to copy the person's current organization."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trip", "participant"],
+                name="tripmember_one_membership_per_person",
+                violation_error_message=ALREADY_A_MEMBER,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant.name}（{self.get_role_display()}）"
+
+    def save(self, *args, **kwargs):
+        self.snapshot_post()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # The constraint's own message would not say which field is at fault.
+        if self.trip_id and self.participant_id:
+            others = TripMember.objects.filter(
+                trip_id=self.trip_id, participant_id=self.participant_id
+            )
+            if others.exclude(pk=self.pk).exists():
+                raise ValidationError({"participant": ALREADY_A_MEMBER})
+
+    def snapshot_post(self):
+        """Copy the person's current post, so later promotions leave this trip unchanged."""
+        if self.participant_id is None:
+            return
+        if not self.title:
+            self.title = self.participant.title
+        if self.organization_id is None:
+            self.organization_id = self.participant.organization_id
+
+
+class SiteVisitQuerySet(TripContentQuerySet):
+    pass
+
+
+class SiteVisit(models.Model):
+    """One stop on the itinerary: an enterprise, a village, a lecture, a meeting."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("enterprise")
+        VILLAGE = "village", _("village or community")
+        PARK = "park", _("industrial park")
+        BASE = "base", _("base")
+        EXHIBITION = "exhibition", _("exhibition hall")
+        LECTURE = "lecture", _("lecture")
+        ONSITE_TEACHING = "onsite_teaching", _("on-site teaching")
+        MEETING = "meeting", _("exchange meeting")
+        INVESTMENT_EVENT = "investment_event", _("investment event")
+        OTHER = "other", _("other")
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="site_visits"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    name = models.CharField(_("site"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    host_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("host organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_visits",
+    )
+    presenter = models.ForeignKey(
+        Participant,
+        verbose_name=_("presenter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presented_visits",
+    )
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    city = models.CharField(_("city"), max_length=30, blank=True)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    objects = SiteVisitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+        ordering = ["date", "order", F("start_time").asc(nulls_first=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="sitevisit_end_time_not_before_start",
+                violation_error_message=_("The end time cannot be earlier than the start time."),
+            ),
+        ]
+        indexes = [
+            # The report's day-by-day itinerary reads a trip's visits in date order.
+            models.Index(fields=["trip", "date", "order"], name="sitevisit_trip_date_idx"),
+            # Public lists filter trips by the province of their visits.
+            models.Index(fields=["province"], name="sitevisit_province_idx"),
+        ]
+
+    def __str__(self):
+        return f"{formats.date_format(self.date, 'SHORT_DATE_FORMAT')} {self.name}"
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time < self.start_time:
+            raise ValidationError(
+                {"end_time": _("The end time cannot be earlier than the start time.")}
+            )
+        try:
+            trip = self.trip  # may be a trip being added in the same admin form
+        except Trip.DoesNotExist:
+            trip = None
+        if not (self.date and trip and trip.start_date and trip.end_date):
+            return
+        if not trip.start_date <= self.date <= trip.end_date:
+            raise ValidationError(
+                {
+                    "date": _("The date must lie within the trip's dates (%(range)s).")
+                    % {"range": _date_range_text(trip.start_date, trip.end_date)}
+                }
+            )
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    # Unguessable names: a photo's address must not be derivable from another's.
+    suffix = PurePosixPath(filename).suffix.lower() or ".jpg"
+    return f"photos/{uuid.uuid4().hex}{suffix}"
+
+
+# A row tied to a site visit is public only if that visit is public too.
+VISIT_PUBLIC_OR_NONE = Q(site_visit__isnull=True) | Q(site_visit__is_public=True)
+
+
+class PhotoQuerySet(TripContentQuerySet):
+    def public(self):
+        return super().public().filter(VISIT_PUBLIC_OR_NONE)
+
+
+class Photo(models.Model):
+    """A photo of the trip; stored without EXIF, with renditions made at upload."""
+
+    trip = models.ForeignKey(
+        Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="photos"
+    )
+    site_visit = models.ForeignKey(
+        SiteVisit,
+        verbose_name=_("site visit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
+    image = models.ImageField(_("image"), upload_to=photo_upload_to)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    photographer = models.CharField(_("photographer"), max_length=50, blank=True)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", F("taken_at").asc(nulls_last=True), "id"]
+        indexes = [
+            # The report shows each visit's photos; the admin grid groups a trip's photos.
+            models.Index(fields=["trip", "site_visit"], name="photo_trip_visit_idx"),
+        ]
+
+    def __str__(self):
+        return self.caption or PurePosixPath(self.image.name).name
+
+    def clean(self):
+        check_same_trip(self, "site_visit")
