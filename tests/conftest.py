@@ -12,6 +12,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached pages of one test never answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def chinese_by_default():
     """Each test starts in the site's default language, whatever an earlier test activated."""
     from django.utils import translation

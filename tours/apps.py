@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ToursConfig(AppConfig):
     name = "tours"
     verbose_name = _("Study tours")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,15 +1,199 @@
-from django.contrib.auth.decorators import permission_required
+"""The public site: published reports and what came of them, read-only, nothing private."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
-from .models import Trip
+from .caching import cached_public_page
+from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
+from .reports import build_report, with_latest_update
+
+TRIPS_PER_PAGE = 20
+ACTIONS_PER_PAGE = 50
 
 
+def public_trips():
+    """Public trips with their public counts and the places of their public visits."""
+    places = SiteVisit.objects.public().only("trip_id", "province", "city").order_by("date", "id")
+    visible_cover = Photo.objects.visible().filter(pk=OuterRef("cover_photo_id"))
+    return (
+        Trip.objects.public()
+        .with_counts(public=True)
+        .annotate(cover_is_visible=Exists(visible_cover))
+        .select_related("cover_photo")
+        .prefetch_related(Prefetch("site_visits", queryset=places, to_attr="public_visits"))
+    )
+
+
+@cached_public_page
+def home(request):
+    trips = list(public_trips().order_by("-start_date", "-id")[:6])
+    featured = (
+        Takeaway.objects.public()
+        .filter(kind=Takeaway.Kind.QUOTE, review_status=Takeaway.ReviewStatus.FEATURED)
+        .select_related("speaker__organization", "trip")
+        .order_by("-trip__start_date", "id")[:6]
+    )
+    totals = (
+        Trip.objects.public()
+        .with_counts(public=True)
+        .aggregate(
+            trips=Count("pk"),
+            visits=Sum("visit_count"),
+            takeaways=Sum("takeaway_count"),
+            actions=Sum("action_count"),
+            actions_done=Sum("action_done_count"),
+        )
+    )
+    return render(
+        request,
+        "tours/home.html",
+        {"trips": trips, "featured": featured, "totals": totals},
+    )
+
+
+class TripFilterForm(forms.Form):
+    """The trip list's filters; options come from what public trips actually have."""
+
+    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int)
+    kind = forms.ChoiceField(label=_("kind"), required=False)
+    province = forms.ChoiceField(label=_("province"), required=False)
+    tag = forms.ChoiceField(label=_("tag"), required=False)
+
+    def __init__(self, data, *, trips):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        years = trips.dates("start_date", "year", order="DESC")
+        self.fields["year"].choices = everything + [(d.year, d.year) for d in years]
+        self.fields["kind"].choices = everything + list(Trip.Kind.choices)
+        provinces = (
+            SiteVisit.objects.public()
+            .exclude(province="")
+            .values_list("province", flat=True)
+            .order_by("province")
+            .distinct()
+        )
+        self.fields["province"].choices = everything + [(p, p) for p in provinces]
+        tags = Tag.objects.filter(trip__in=trips).distinct().order_by("name")
+        self.fields["tag"].choices = everything + [(t.slug, t.name) for t in tags]
+
+    def filter(self, trips):
+        if not self.is_valid():
+            return trips
+        data = self.cleaned_data
+        if data["year"]:
+            trips = trips.filter(start_date__year=data["year"])
+        if data["kind"]:
+            trips = trips.filter(kind=data["kind"])
+        if data["province"]:
+            visits = SiteVisit.objects.public().filter(province=data["province"])
+            trips = trips.filter(pk__in=visits.values("trip_id"))
+        if data["tag"]:
+            trips = trips.filter(tags__slug=data["tag"])
+        return trips
+
+
+@cached_public_page
+def trip_list(request):
+    form = TripFilterForm(request.GET, trips=Trip.objects.public())
+    trips = form.filter(public_trips()).order_by("-start_date", "-id")
+    page = Paginator(trips, TRIPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tours/trip_list.html", {"form": form, "page": page})
+
+
+@cached_public_page
 def trip_detail(request, pk):
-    trip = get_object_or_404(Trip.objects.public(), pk=pk)
-    return render(request, "tours/trip_detail.html", {"trip": trip})
+    trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
+    return render(request, "tours/trip_detail.html", {"report": build_report(trip)})
 
 
-@permission_required("tours.change_trip", raise_exception=True)
 def trip_preview(request, pk):
-    trip = get_object_or_404(Trip, pk=pk)
-    return render(request, "tours/trip_detail.html", {"trip": trip, "preview": True})
+    """Staff see any trip as the public will; to everyone else it does not exist."""
+    if not request.user.has_perm("tours.change_trip"):
+        raise Http404
+    trip = get_object_or_404(Trip.objects.select_related("organizer"), pk=pk)
+    return render(
+        request, "tours/trip_detail.html", {"report": build_report(trip), "preview": True}
+    )
+
+
+class ActionFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), required=False)
+    unit = forms.TypedChoiceField(label=_("responsible unit"), required=False, coerce=int)
+    trip = forms.TypedChoiceField(label=_("trip"), required=False, coerce=int)
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+    def __init__(self, data, *, actions):
+        super().__init__(data)
+        everything = [("", _("All"))]
+        self.fields["status"].choices = everything + list(ActionItem.Status.choices)
+        units = (
+            actions.values_list("owner_organization_id", "owner_organization__name")
+            .order_by("owner_organization__name")
+            .distinct()
+        )
+        self.fields["unit"].choices = everything + list(units)
+        trips = actions.values_list("trip_id", "trip__title").order_by("trip__title").distinct()
+        self.fields["trip"].choices = everything + list(trips)
+
+    def filter(self, actions):
+        if not self.is_valid():
+            return actions
+        data = self.cleaned_data
+        if data["status"]:
+            actions = actions.filter(status=data["status"])
+        if data["unit"]:
+            actions = actions.filter(owner_organization_id=data["unit"])
+        if data["trip"]:
+            actions = actions.filter(trip_id=data["trip"])
+        if data["overdue"]:
+            actions = actions.overdue()
+        return actions
+
+
+@cached_public_page
+def action_board(request):
+    """The public accountability board: every public commitment and how far it has come."""
+    form = ActionFilterForm(request.GET, actions=ActionItem.objects.public())
+    actions = form.filter(ActionItem.objects.public())
+    overdue = actions.overdue().values("pk")
+    totals = actions.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status__in=("done", "closed"))),
+        in_progress=Count("pk", filter=Q(status="in_progress")),
+        overdue=Count("pk", filter=Q(pk__in=overdue)),
+    )
+    listed = (
+        with_latest_update(actions)
+        .select_related("trip", "owner_organization")
+        .order_by("due_date", "id")
+    )
+    page = Paginator(listed, ACTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "tours/action_board.html", {"form": form, "page": page, "totals": totals}
+    )
+
+
+@cached_public_page
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    trips = list(public_trips().filter(tags=tag).order_by("-start_date")[:50])
+    takeaways = list(
+        Takeaway.objects.public()
+        .filter(tags=tag)
+        .select_related("trip", "speaker__organization")
+        .order_by("-trip__start_date", "id")[:200]
+    )
+    if not trips and not takeaways:
+        raise Http404
+    return render(
+        request, "tours/tag_detail.html", {"tag": tag, "trips": trips, "takeaways": takeaways}
+    )
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

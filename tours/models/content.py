@@ -13,10 +13,10 @@ from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, ch
 
 
 class TakeawayQuerySet(TripContentQuerySet):
-    def public(self):
+    def visible(self):
         return (
             super()
-            .public()
+            .visible()
             .filter(VISIT_PUBLIC_OR_NONE, review_status__in=Takeaway.ACCEPTED_STATUSES)
         )
 
@@ -101,8 +101,8 @@ class Takeaway(models.Model):
 
 
 class QuestionQuerySet(TripContentQuerySet):
-    def public(self):
-        return super().public().filter(VISIT_PUBLIC_OR_NONE)
+    def visible(self):
+        return super().visible().filter(VISIT_PUBLIC_OR_NONE)
 
 
 class Question(models.Model):
@@ -203,10 +203,10 @@ class Indicator(models.Model):
 
 
 class InstructionQuerySet(TripContentQuerySet):
-    def public(self):
+    def visible(self):
         return (
             super()
-            .public()
+            .visible()
             .filter(
                 Q(takeaway__isnull=True)
                 | Q(

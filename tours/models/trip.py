@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -167,6 +168,16 @@ class Trip(models.Model):
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
 
+    @property
+    def public_cover(self):
+        """The cover photo, if the public may see it (lists annotate `cover_is_visible`)."""
+        return self.cover_photo if getattr(self, "cover_is_visible", False) else None
+
+    @property
+    def public_destinations(self) -> str:
+        """Destinations from the public visits a list prefetched as `public_visits`."""
+        return self.destination_text(getattr(self, "public_visits", []))
+
     def destination_text(self, visits=None) -> str:
         """The override, or the distinct cities (else provinces) of the given visits in order.
 
@@ -184,10 +195,17 @@ class Trip(models.Model):
 
 
 class TripContentQuerySet(models.QuerySet):
-    """Rows of a trip: public when the trip is published or archived and the row is public."""
+    """Rows of a trip: public when the trip is published or archived and the row is visible.
+
+    Subclasses refine `visible()`, the row's own rule; a staff preview of an unpublished
+    trip shows exactly its visible rows.
+    """
+
+    def visible(self):
+        return self.filter(is_public=True)
 
     def public(self):
-        return self.filter(trip__status__in=Trip.PUBLIC_STATUSES, is_public=True)
+        return self.visible().filter(trip__status__in=Trip.PUBLIC_STATUSES)
 
 
 def check_same_trip(obj, field: str):
@@ -371,6 +389,14 @@ class SiteVisit(models.Model):
             )
 
 
+@dataclass(frozen=True)
+class Rendition:
+    url: str
+    webp_url: str | None
+    width: int | None
+    height: int | None
+
+
 def photo_upload_to(instance, filename: str) -> str:
     # Unguessable names: a photo's address must not be derivable from another's.
     suffix = PurePosixPath(filename).suffix.lower() or ".jpg"
@@ -382,8 +408,8 @@ VISIT_PUBLIC_OR_NONE = Q(site_visit__isnull=True) | Q(site_visit__is_public=True
 
 
 class PhotoQuerySet(TripContentQuerySet):
-    def public(self):
-        return super().public().filter(VISIT_PUBLIC_OR_NONE)
+    def visible(self):
+        return super().visible().filter(VISIT_PUBLIC_OR_NONE)
 
 
 class Photo(models.Model):
@@ -425,6 +451,32 @@ class Photo(models.Model):
 
     def __str__(self):
         return self.caption or PurePosixPath(self.image.name).name
+
+    def rendition(self, size: str) -> "Rendition":
+        """The stored rendition of `size` (thumb, medium, large), else the original."""
+        stored = self.renditions.get(size)
+        if not stored:
+            return Rendition(self.image.url, None, self.width, self.height)
+        storage = self.image.storage
+        webp = stored.get("webp")
+        return Rendition(
+            storage.url(stored["jpeg"]),
+            storage.url(webp) if webp else None,
+            stored["width"],
+            stored["height"],
+        )
+
+    @property
+    def thumb(self):
+        return self.rendition("thumb")
+
+    @property
+    def medium(self):
+        return self.rendition("medium")
+
+    @property
+    def large(self):
+        return self.rendition("large")
 
     def clean(self):
         check_same_trip(self, "site_visit")

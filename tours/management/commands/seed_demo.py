@@ -214,10 +214,17 @@ class DemoSeeder:
             (Takeaway.Kind.INSIGHT, data.INSIGHT_TEMPLATES),
         ]
         count = 0
+        quotes = iter(data.QUOTES)
         for i, visit in enumerate(visits):
             for j in range(3):
                 kind, pool = pools[(i + j) % len(pools)]
                 text, tags = pool[(i * 3 + j) % len(pool)]
+                if kind == Takeaway.Kind.QUOTE:
+                    # Each quote once; when they run out, the visit yields one more lesson.
+                    text, tags = next(quotes, (None, None))
+                    if text is None:
+                        kind, pool = pools[1]
+                        text, tags = pool[(i * 3 + j) % len(pool)]
                 text = text.format(
                     host=visit.host_organization.name,
                     n=self.random.randint(2, 9),
@@ -324,7 +331,7 @@ class DemoSeeder:
                 action=action,
                 date=min(action.trip.end_date + timedelta(days=12 * n), self.today),
                 progress=progress,
-                note=f"已完成第{n}阶段工作：召开专题会议研究部署，形成工作方案并推进落实。",
+                note=data.UPDATE_NOTES[(n - 1) % len(data.UPDATE_NOTES)],
             )
 
     def seed_small_trip(self, title, kind, status, start, days, host_ids, theme):

@@ -1,0 +1,67 @@
+"""Server-side cache of public pages, invalidated by any change to what they show.
+
+One version number in the shared cache names the current generation of pages; every
+save or delete of a record bumps it, so all app servers stop serving the old pages at
+once. Public content changes rarely and is read often, so a global version is enough.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+VERSION_KEY = "public-pages:version"
+PAGE_TIMEOUT = 60 * 60  # pages of an old version are unreachable anyway; this frees memory
+BROWSER_MAX_AGE = 60
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh number, never an old one: pages cached before an eviction stay unreachable.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_content_version(**kwargs):
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{content_version()}:{get_language()}:{path}"
+
+
+def cached_public_page(view):
+    """Serve a public page from the cache, with headers browsers and proxies can reuse.
+
+    Only successful GET/HEAD responses are kept. The view must not depend on who asks.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            if getattr(response, "is_rendered", True) is False:
+                response.render()  # a TemplateResponse, e.g. the sitemap's
+            patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+            response.headers["Last-Modified"] = http_date()
+            set_response_etag(response)
+            cache.set(key, response, PAGE_TIMEOUT)
+        return response
+
+    return wrapper

@@ -1,0 +1,223 @@
+"""The trip report: everything a public page shows about one trip, in a fixed number of queries."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import groupby
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActionItem,
+    ActionUpdate,
+    Indicator,
+    Instruction,
+    Photo,
+    Question,
+    SiteVisit,
+    Takeaway,
+    Trip,
+    TripMember,
+)
+from .tagging import tags_for
+
+
+def with_latest_update(actions):
+    """Annotate each action item with its latest progress update's date and note."""
+    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
+        "-date", "-created_at", "-id"
+    )
+    return actions.annotate(
+        latest_update_date=Subquery(latest.values("date")[:1]),
+        latest_update_note=Subquery(latest.values("note")[:1]),
+    )
+
+
+@dataclass
+class Day:
+    date: date
+    visits: list
+
+
+@dataclass
+class TakeawayGroup:
+    """Takeaways of one kind that share their main tag (None: untagged)."""
+
+    tag: object
+    takeaways: list
+
+
+@dataclass
+class TakeawaySection:
+    kind: str
+    label: str
+    groups: list
+
+
+@dataclass
+class Part:
+    """A numbered section of the report, left out when it has nothing to show."""
+
+    anchor: str
+    title: str
+
+    @property
+    def template(self) -> str:
+        return f"tours/report/{self.anchor}.html"
+
+
+@dataclass
+class TripReport:
+    trip: Trip
+    members: list
+    days: list
+    questions: list
+    indicators: list
+    quotes: list
+    sections: list
+    reflections: list
+    actions: list
+    instructions: list
+    trip_tags: list
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def leader(self):
+        return next((m for m in self.members if m.role == TripMember.Role.LEADER), None)
+
+    @property
+    def destinations(self) -> str:
+        return self.trip.destination_text(visit for day in self.days for visit in day.visits)
+
+    @property
+    def indicator_sources(self) -> list[str]:
+        return list(dict.fromkeys(i.source for i in self.indicators if i.source))
+
+    @property
+    def outline(self) -> list[Part]:
+        parts = [
+            ("itinerary", _("Itinerary"), self.days),
+            ("delegation", _("Delegation"), self.members),
+            ("questions", _("Questions and answers"), self.questions),
+            ("benchmarks", _("Benchmarks"), self.indicators),
+            ("quotes", _("Quotes"), self.quotes),
+            ("lessons", _("Practices, gaps and insights"), self.sections),
+            ("reflections", _("Reflections"), self.reflections),
+            ("instructions", _("Leaders' instructions"), self.instructions),
+            ("actions", _("Follow-up actions"), self.actions),
+        ]
+        return [Part(anchor, title) for anchor, title, content in parts if content]
+
+
+# Kinds shown as grouped sections, in the order a 考察报告 discusses them.
+SECTION_KINDS = [Takeaway.Kind.LESSON, Takeaway.Kind.GAP, Takeaway.Kind.INSIGHT]
+
+
+def build_report(trip: Trip) -> TripReport:
+    """Load what the public may see of `trip` (whatever the trip's own status).
+
+    Public views only pass trips from `Trip.objects.public()`; the staff preview passes
+    any trip, and sees it exactly as the public will once it is published.
+    """
+    members = list(
+        trip.members.select_related("participant", "organization").order_by("order", "id")
+    )
+    photos = Photo.objects.visible().filter(trip=trip).order_by("order", "taken_at", "id")
+    visits = list(
+        SiteVisit.objects.visible()
+        .filter(trip=trip)
+        .select_related("host_organization", "presenter__organization")
+        .prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
+    )
+    takeaways = list(
+        Takeaway.objects.visible()
+        .filter(trip=trip)
+        .select_related("speaker__organization", "site_visit")
+        .order_by("id")
+    )
+    tags = tags_for([trip, *takeaways])
+    for takeaway in takeaways:
+        takeaway.tag_list = tags.get(takeaway, [])
+    actions = list(
+        with_latest_update(ActionItem.objects.visible().filter(trip=trip))
+        .select_related("owner_organization", "owner")
+        .order_by("due_date", "id")
+    )
+    instructions = list(
+        Instruction.objects.visible().filter(trip=trip).select_related("author__organization")
+    )
+    _attach_actions(instructions, actions)
+    _attach_posts_at_the_time(takeaways, members)
+
+    report = TripReport(
+        trip=trip,
+        members=members,
+        days=[Day(d, list(v)) for d, v in groupby(visits, key=lambda visit: visit.date)],
+        questions=list(
+            Question.objects.visible()
+            .filter(trip=trip)
+            .select_related("asked_by", "answered_by__organization", "site_visit")
+        ),
+        indicators=list(Indicator.objects.visible().filter(trip=trip)),
+        quotes=[t for t in takeaways if t.kind == Takeaway.Kind.QUOTE],
+        sections=_sections(takeaways),
+        reflections=[t for t in takeaways if t.kind == Takeaway.Kind.REFLECTION],
+        actions=actions,
+        instructions=instructions,
+        trip_tags=tags.get(trip, []),
+    )
+    report.figures = {
+        "days": trip.days,
+        "visits": len(visits),
+        "people": len(members),
+        "takeaways": len(takeaways),
+        "actions": len(actions),
+        "actions_done": sum(a.status in ("done", "closed") for a in actions),
+    }
+    return report
+
+
+def _sections(takeaways) -> list[TakeawaySection]:
+    """Lessons, gaps and insights by kind, each grouped under its most shared tag."""
+    sections = []
+    for kind in SECTION_KINDS:
+        of_kind = [t for t in takeaways if t.kind == kind]
+        if not of_kind:
+            continue
+        frequency = Counter(tag for t in of_kind for tag in t.tag_list)
+        groups = defaultdict(list)
+        for takeaway in of_kind:
+            main = min(takeaway.tag_list, key=lambda tag: (-frequency[tag], tag.name), default=None)
+            groups[main].append(takeaway)
+        ordered = sorted(groups.items(), key=lambda item: (item[0] is None, -len(item[1])))
+        sections.append(
+            TakeawaySection(
+                kind=kind,
+                label=Takeaway.Kind(kind).label,
+                groups=[TakeawayGroup(tag, items) for tag, items in ordered],
+            )
+        )
+    return sections
+
+
+def _attach_actions(instructions, actions):
+    by_instruction = defaultdict(list)
+    for action in actions:
+        by_instruction[action.source_instruction_id].append(action)
+    for instruction in instructions:
+        instruction.public_actions = by_instruction.get(instruction.pk, [])
+
+
+def _attach_posts_at_the_time(takeaways, members):
+    """A speaker from the delegation is named with their post at the time of the trip."""
+    posts = {m.participant_id: (m.organization, m.title) for m in members}
+    for takeaway in takeaways:
+        speaker = takeaway.speaker
+        if speaker is None:
+            takeaway.speaker_post = ""
+            continue
+        organization, title = posts.get(
+            speaker.pk, (speaker.organization if speaker.organization_id else None, speaker.title)
+        )
+        takeaway.speaker_post = " ".join(p for p in (getattr(organization, "name", ""), title) if p)

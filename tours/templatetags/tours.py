@@ -1,0 +1,65 @@
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def date_range(start, end):
+    """2024年2月26日至3月1日: the end leaves out what it shares with the start."""
+    if not start or not end:
+        return formats.date_format(start or end) if (start or end) else ""
+    if start == end:
+        return formats.date_format(start)
+    if start.year != end.year:
+        end_text = formats.date_format(end)
+    elif get_language() == "zh-hans":
+        end_text = formats.date_format(end, "n月j日")  # Django's zh MONTH_DAY_FORMAT pads: 09月
+    else:
+        end_text = formats.date_format(end, "MONTH_DAY_FORMAT")
+    return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
+
+
+@register.filter
+def time_range(start, end):
+    if start and end:
+        return f"{formats.time_format(start, 'H:i')}—{formats.time_format(end, 'H:i')}"
+    return formats.time_format(start, "H:i") if start else ""
+
+
+@register.filter
+def signed(value):
+    """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return f"+{text}" if value > 0 else text.replace("-", "−")
+
+
+@register.filter
+def plain_number(value):
+    """A decimal without trailing zeros: 215.6000 → 215.6."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if hasattr(value, "normalize") else value
+
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+@register.filter
+def section_number(n):
+    """一、 二、 … in Chinese (as 考察报告 number their parts), 1. 2. … otherwise."""
+    if get_language() != "zh-hans":
+        return f"{n}."
+    if n < 10:
+        return f"{_CHINESE_DIGITS[n]}、"
+    tens, ones = divmod(n, 10)
+    text = (
+        ("" if tens == 1 else _CHINESE_DIGITS[tens])
+        + "十"
+        + (_CHINESE_DIGITS[ones] if ones else "")
+    )
+    return f"{text}、"
