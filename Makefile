@@ -20,11 +20,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Debian packages the tests need: gettext compiles the translations.
+# Debian packages the tests need: gettext compiles the translations; chromium and CJK
+# fonts run the browser tests (Playwright cannot download its own browser here).
+DEBIAN_PACKAGES := gettext chromium fonts-noto-cjk
 system-deps:
-	@command -v msgfmt >/dev/null || { \
-		echo "Installing Debian packages: gettext"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@missing=""; for pkg in $(DEBIAN_PACKAGES); do \
+		dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 messages: install system-deps
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=$(VENV) -v0

@@ -1,0 +1,91 @@
+"""A reader clicks through the public site in a real browser, on a phone and a desktop."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+# Transactional, so the live server sees the data; serialized, so the roles the
+# migrations created come back after each flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo")
+
+
+def record_foreign_requests(page, live_server):
+    """Every request the page makes to anywhere but this site."""
+    own = urlsplit(live_server.url).netloc
+    foreign = []
+    page.on(
+        "request",
+        lambda request: (
+            urlsplit(request.url).netloc not in (own, "")
+            and not request.url.startswith("data:")
+            and foreign.append(request.url)
+        ),
+    )
+    return foreign
+
+
+def has_horizontal_overflow(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_home_to_list_to_report_to_tag(live_server, demo, page_at, screenshot, width):
+    page = page_at(width)
+    foreign = record_foreign_requests(page, live_server)
+
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.get_by_role("heading", name="最新考察报告").is_visible()
+    assert not has_horizontal_overflow(page)
+    screenshot(page, f"home-{width}")
+
+    page.get_by_role("link", name="全部考察报告").click()
+    page.wait_for_url("**/trips/")
+    assert page.get_by_text("赴广东佛山、中山、东莞等地学习考察").first.is_visible()
+    assert not has_horizontal_overflow(page)
+    screenshot(page, f"trip-list-{width}")
+
+    page.get_by_role("link", name="赴广东佛山、中山、东莞等地学习考察").first.click()
+    page.wait_for_url("**/trips/*/")
+    assert page.get_by_role("heading", name="一、行程安排").is_visible()
+    assert page.get_by_text("北滘镇党群服务中心").first.is_visible()
+    assert not has_horizontal_overflow(page)
+    screenshot(page, f"report-{width}")
+
+    page.locator(".tags a").first.click()
+    page.wait_for_url("**/tags/**")
+    assert "标签" in page.title()
+    assert not has_horizontal_overflow(page)
+
+    assert foreign == []
+
+
+def test_print_hides_navigation_and_keeps_the_report(live_server, demo, page_at, screenshot):
+    page = page_at(1280)
+    page.goto(live_server.url + "/trips/")
+    page.get_by_role("link", name="赴广东佛山、中山、东莞等地学习考察").first.click()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".report-toc").is_visible()
+    assert page.get_by_role("heading", name="赴广东佛山、中山、东莞等地学习考察").is_visible()
+    screenshot(page, "report-print")
+
+
+def test_the_action_board_filters_without_javascript(live_server, demo, browser, screenshot):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + "/actions/")
+    page.get_by_label("仅看逾期").check()
+    page.get_by_role("button", name="筛选").click()
+    assert "overdue=on" in page.url
+    assert page.locator(".action--overdue").count() == page.locator(".action").count() > 0
+    screenshot(page, "action-board-overdue")
+    context.close()

@@ -1,0 +1,5 @@
+"""Workflows across models (DESIGN.md's service names), one module per area.
+
+Each service is keyword-only, atomic, checks the user's permission itself and raises
+ValidationError or PermissionDenied; views, admin actions and commands all call these.
+"""
