@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -26,6 +28,17 @@ def chinese_by_default():
 
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The groups the roles migration creates, for transactional tests, whose flushes drop them."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    importlib.import_module("tours.migrations.0002_roles").grant_roles(apps)
 
 
 def _user_in(group_name, **kwargs):

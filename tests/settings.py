@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+# The test client speaks plain HTTP.
+os.environ.setdefault("DJANGO_HTTPS", "0")
 
 from config.settings import *  # noqa: F403
 

@@ -5,13 +5,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-# Transactional, so the live server sees the data; serialized, so the roles the
-# migrations created come back after each flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional, so the live server sees the data.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo():
+def demo(roles):
     call_command("seed_demo")
 
 

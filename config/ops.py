@@ -1,0 +1,52 @@
+"""Operational endpoints and error pages that belong to no domain."""
+
+import logging
+import sys
+
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the cache answer, 503 naming what does not."""
+    checks = {"database": _check_database, "cache": _check_cache}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as error:  # a health check reports every failure, whatever it is
+            logger.warning("health check %s failed: %s", name, error)
+            results[name] = "unavailable"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(results, status=200 if healthy else 503)
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache():
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def server_error(request):
+    """A lost database is a passing outage (503, try again), not a bug (500)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)

@@ -1,0 +1,93 @@
+"""The documented production environment passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k9#Tq2!vLr8@wZp4$Xm7^Nc1&Hs6*Jd3(Fg5)Yb0-Ue2+Oi9=Aa4_Ll7~Qq3Ww8Ee",
+    "DJANGO_ALLOWED_HOSTS": "tours.example.gov.cn",
+    "DJANGO_BEHIND_PROXY": "1",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://tours.example.gov.cn",
+}
+
+
+def test_check_deploy_reports_nothing_in_the_documented_production_environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env |= PRODUCTION | {"DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env=env | {"DJANGO_DEBUG": "0"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_a_bad_boolean_fails_loudly():
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env=os.environ | {"DJANGO_DEBUG": "maybe"},
+        capture_output=True,
+        text=True,
+    )
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get(reverse("tours:home"))
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_healthz_checks_database_and_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_a_lost_database_answers_503_in_chinese_not_500(client, monkeypatch):
+    from django.db import OperationalError
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1:5432 failed")
+
+    monkeypatch.setattr("tours.views.build_report", unreachable)
+    from tests import factories
+
+    trip = factories.TripFactory()
+    client.raise_request_exception = False
+    response = client.get(trip.get_absolute_url())
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "服务暂时不可用" in response.content.decode()
