@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps run test pytest test-postgres lint format messages bench clean
+.PHONY: install system-deps run serve test pytest test-postgres lint format messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,17 @@ pytest: messages
 
 test-postgres: messages
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+# Production-like: gunicorn, DEBUG off, static files collected (needs DJANGO_SECRET_KEY).
+serve: messages
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput -v0
+	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Throughput, query counts and memory at 1× and 10× data; writes bench/results.json.
+bench: messages
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info

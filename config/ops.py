@@ -1,5 +1,6 @@
 """Operational endpoints and error pages that belong to no domain."""
 
+import json
 import logging
 import sys
 
@@ -50,3 +51,25 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, so log collectors can index errors by field."""
+
+    def format(self, record):
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        request = getattr(record, "request", None)
+        if request is not None:
+            entry["method"] = getattr(request, "method", "")
+            entry["path"] = getattr(request, "path", "")
+        status = getattr(record, "status_code", None)
+        if status is not None:
+            entry["status"] = status
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)

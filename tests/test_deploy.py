@@ -91,3 +91,22 @@ def test_a_lost_database_answers_503_in_chinese_not_500(client, monkeypatch):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
     assert "服务暂时不可用" in response.content.decode()
+
+
+def test_errors_are_logged_as_json_lines():
+    import json
+    import logging
+
+    from config.ops import JsonFormatter
+
+    try:
+        raise ValueError("坏数据")
+    except ValueError:
+        record = logging.makeLogRecord(
+            {"name": "django.request", "levelname": "ERROR", "msg": "Internal Server Error"}
+        )
+        import sys
+
+        record.exc_info = sys.exc_info()
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["level"] == "ERROR" and "坏数据" in entry["exception"]

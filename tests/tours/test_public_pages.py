@@ -338,6 +338,24 @@ class TestCaching:
             assert "public" in response.headers["Cache-Control"], url
             assert response.headers["ETag"] and response.headers["Last-Modified"], url
 
+    def test_a_page_from_the_cache_carries_every_header_and_its_language(self, client, planted):
+        url = planted.get_absolute_url()
+        client.get(url)
+        hit = client.get(url)
+        assert hit.headers["X-Frame-Options"] == "DENY"
+        assert "default-src 'self'" in hit.headers["Content-Security-Policy"]
+        assert "Accept-Language" in hit.headers["Vary"]
+        assert hit.headers["Content-Language"] == "zh-hans"
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert english.headers["Content-Language"] == "en"
+        assert "Itinerary" in english.content.decode()
+
+    def test_staff_with_a_session_get_the_same_public_page(self, client, editor, planted):
+        client.get(planted.get_absolute_url())
+        client.force_login(editor)
+        page = client.get(planted.get_absolute_url())
+        assert page.status_code == 200 and "行程安排" in page.content.decode()
+
     def test_unchanged_page_answers_304(self, client, planted):
         first = client.get(planted.get_absolute_url())
         again = client.get(planted.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"])

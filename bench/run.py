@@ -1,0 +1,273 @@
+"""`make bench`: throughput, query counts and memory of the public site at 1× and 10× data.
+
+For each size: a fresh SQLite database seeded with `seed_demo --scale N`, gunicorn with two
+sync workers on 127.0.0.1, and wrk (loopback only, bounded in time) against a static file,
+a bare Django view, and the public pages uncached and cached. Then 64 concurrent clients
+for 60 s on the report, list and search pages. Targets are ratios within the same run, so
+they hold on any machine; results go to bench/results.json and a printed table.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SIZES = {"1x": 1, "10x": 10}
+MEASURE_SECONDS = int(os.environ.get("BENCH_SECONDS", 8))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
+SECRET = "bench-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
+UNCACHED_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format("GET", wrk.path .. sep .. "bench=" .. counter .. "-" .. math.random(1, 1e9))
+end
+"""
+ROTATE_LUA = """
+paths = {%s}
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk (make bench installs it).")
+    workdir = Path(tempfile.mkdtemp(prefix="tours-bench-"))
+    results = {"sizes": {}, "machine": {"cores": os.cpu_count()}}
+    try:
+        static_root = workdir / "static"
+        env = base_env(workdir, static_root)
+        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+        for size, scale in SIZES.items():
+            results["sizes"][size] = bench_size(workdir, env, size, scale)
+        results["load"] = results["sizes"]["1x"].pop("load")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["targets"] = targets(results)
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print_table(results)
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    if not all(t["met"] for t in results["targets"]):
+        sys.exit(1)
+
+
+def base_env(workdir: Path, static_root: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_HTTPS": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def bench_size(workdir, env, size, scale) -> dict:
+    env = env | {"DATABASE_URL": f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"}
+    started = time.monotonic()
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PYTHON, "manage.py", "seed_demo", "--scale", str(scale)], env)
+    seeded = time.monotonic() - started
+    with gunicorn(env) as (base, master):
+        pages = page_urls(base)
+        queries = json.loads(
+            run([PYTHON, "-m", "bench.query_counts", json.dumps(pages)], env, capture=True)
+        )
+        figures = {"seed_seconds": round(seeded, 1), "queries": queries, "rps": {}}
+        rps = figures["rps"]
+        rps["static"] = wrk(base + pages["static"])
+        rps["hello"] = wrk(base + "/bench/hello/")
+        for name in ("home", "trips", "report", "actions", "search"):
+            if name in pages:
+                rps[f"{name}_uncached"] = wrk(base + pages[name], lua=UNCACHED_LUA)
+                urllib.request.urlopen(base + pages[name]).read()  # warm the cache
+                rps[f"{name}_cached"] = wrk(base + pages[name])
+        if size == "1x":
+            paths = [pages[n] for n in ("report", "trips", "search") if n in pages]
+            figures["load"] = load_test(base, paths)
+        figures["worker_rss_mb"] = worker_rss_mb(master)
+    return figures
+
+
+def page_urls(base) -> dict:
+    home = urllib.request.urlopen(base + "/").read().decode()
+    static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', home).group(1)
+    report = re.search(r'href="(/trips/\d+/)"', home).group(1)
+    pages = {
+        "static": static,
+        "home": "/",
+        "trips": "/trips/",
+        "report": report,
+        "actions": "/actions/",
+    }
+    try:
+        urllib.request.urlopen(base + "/search/?q=%E6%8B%9B%E5%95%86")
+        pages["search"] = "/search/?q=%E6%8B%9B%E5%95%86"
+    except urllib.error.HTTPError:
+        pass  # no search page in this build
+    return pages
+
+
+@contextmanager
+def gunicorn(env):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        yield base, process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wait_until_up(base, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer on {base}")
+
+
+def wrk(url, *, lua=None, connections=8, seconds=MEASURE_SECONDS) -> float:
+    return run_wrk(url, lua=lua, connections=connections, seconds=seconds)["rps"]
+
+
+def run_wrk(url, *, lua=None, connections=8, seconds=MEASURE_SECONDS) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if lua:
+            script.write(lua)
+            script.flush()
+            command += ["-s", script.name]
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(int(n) for n in sockets.groups()) if sockets else 0),
+    }
+
+
+def load_test(base, paths) -> dict:
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    result = run_wrk(base + "/", lua=ROTATE_LUA % quoted, connections=64, seconds=LOAD_SECONDS)
+    return {"clients": 64, "seconds": LOAD_SECONDS, "paths": paths, **result}
+
+
+def worker_rss_mb(master_pid) -> float:
+    output = subprocess.run(
+        ["ps", "--ppid", str(master_pid), "-o", "rss="], capture_output=True, text=True
+    ).stdout
+    sizes = [int(line) for line in output.split()]
+    return round(max(sizes) / 1024, 1) if sizes else 0.0
+
+
+def targets(results) -> list[dict]:
+    one, ten = results["sizes"]["1x"], results["sizes"]["10x"]
+    checks = []
+
+    def check(name, value, goal, met):
+        checks.append({"target": name, "value": round(value, 3), "goal": goal, "met": bool(met)})
+
+    rps = one["rps"]
+    ratio = rps["report_uncached"] / rps["hello"]
+    check("report uncached / hello", ratio, "≥ 0.10", ratio >= 0.10)
+    cached = [name for name in rps if name.endswith("_cached") and name != "static"]
+    worst = min(rps[name] for name in cached) / rps["static"]
+    check("slowest cached public page / static file", worst, "≥ 0.60", worst >= 0.60)
+    for name in ("report_uncached", "trips_uncached", "actions_uncached", "report_cached"):
+        if name in rps:
+            drift = ten["rps"][name] / rps[name]
+            check(f"{name} at 10× / 1×", drift, "≥ 0.80", drift >= 0.80)
+    for page, count in one["queries"].items():
+        if page != "static":
+            same = ten["queries"][page]["queries"] <= count["queries"]
+            check(
+                f"queries of {page}: 1× → 10×", ten["queries"][page]["queries"], "no growth", same
+            )
+    rss = max(one["worker_rss_mb"], ten["worker_rss_mb"])
+    check("worker RSS (MB)", rss, "≤ 150", rss <= 150)
+    load = results["load"]
+    check("errors under 64 clients for 60 s", load["errors"], "0", load["errors"] == 0)
+    return checks
+
+
+def print_table(results):
+    print(f"\n{'figure':38} {'1×':>10} {'10×':>10}")
+    one, ten = results["sizes"]["1x"], results["sizes"]["10x"]
+    for name in one["rps"]:
+        print(f"{name + ' (req/s)':38} {one['rps'][name]:>10.0f} {ten['rps'].get(name, 0):>10.0f}")
+    for name in one["queries"]:
+        q1, q10 = one["queries"][name]["queries"], ten["queries"][name]["queries"]
+        print(f"{'queries: ' + name:38} {q1:>10} {q10:>10}")
+    print(f"{'worker RSS (MB)':38} {one['worker_rss_mb']:>10} {ten['worker_rss_mb']:>10}")
+    load = results["load"]
+    print(f"\nLoad: {load['clients']} clients × {load['seconds']} s on {', '.join(load['paths'])}:")
+    print(f"  {load['requests']} requests, {load['rps']:.0f} req/s, {load['errors']} errors")
+    print("\nTargets:")
+    for t in results["targets"]:
+        mark = "ok " if t["met"] else "MISS"
+        print(f"  [{mark}] {t['target']}: {t['value']} (goal {t['goal']})")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run(command, env, capture=False) -> str:
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout if capture else ""
+
+
+if __name__ == "__main__":
+    main()
