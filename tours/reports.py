@@ -133,9 +133,10 @@ def build_report(trip: Trip) -> TripReport:
     takeaways = list(
         Takeaway.objects.visible()
         .filter(trip=trip)
-        .select_related("speaker__organization", "site_visit")
+        .select_related("speaker__organization")
         .order_by("id")
     )
+    _attach_visits(takeaways, visits)
     tags = tags_for([trip, *takeaways])
     for takeaway in takeaways:
         takeaway.tag_list = tags.get(takeaway, [])
@@ -154,10 +155,11 @@ def build_report(trip: Trip) -> TripReport:
         trip=trip,
         members=members,
         days=[Day(d, list(v)) for d, v in groupby(visits, key=lambda visit: visit.date)],
-        questions=list(
+        questions=_attach_visits(
             Question.objects.visible()
             .filter(trip=trip)
-            .select_related("asked_by", "answered_by__organization", "site_visit")
+            .select_related("asked_by", "answered_by__organization"),
+            visits,
         ),
         indicators=list(Indicator.objects.visible().filter(trip=trip)),
         quotes=[t for t in takeaways if t.kind == Takeaway.Kind.QUOTE],
@@ -199,6 +201,16 @@ def _sections(takeaways) -> list[TakeawaySection]:
             )
         )
     return sections
+
+
+def _attach_visits(rows, visits) -> list:
+    """Point rows at the visits already loaded instead of joining them again."""
+    by_id = {visit.pk: visit for visit in visits}
+    rows = list(rows)
+    for row in rows:
+        # Visible rows only reference visible visits, so every one is in `visits`.
+        row.site_visit = by_id.get(row.site_visit_id)
+    return rows
 
 
 def _attach_actions(instructions, actions):
