@@ -57,10 +57,10 @@ def columns() -> list[LedgerColumn]:
         LedgerColumn(_("Responsible person"), 10, lambda a, n: a.owner.name if a.owner else ""),
         LedgerColumn(_("Deadline"), 15, lambda a, n: a.due_date, DATE_FORMAT, centred=True),
         LedgerColumn(_("Latest progress"), 40, lambda a, n: _latest_update(a)),
-        LedgerColumn(_("Progress"), 9, lambda a, n: a.progress / 100, "0%", centred=True),
+        LedgerColumn(_("Share done"), 9, lambda a, n: a.progress / 100, "0%", centred=True),
         LedgerColumn(_("Status"), 9, lambda a, n: a.get_status_display(), centred=True),
         LedgerColumn(
-            _("Overdue"), 8, lambda a, n: _("yes") if a.ledger_overdue else _("no"), centred=True
+            _("Overdue?"), 8, lambda a, n: _("yes") if a.ledger_overdue else _("no"), centred=True
         ),
     ]
 

@@ -96,11 +96,11 @@ class _ReportWriter:
                 if line.strip():
                     doc.paragraph(line.strip())
         rows = [
-            [_("Dates"), date_span(trip.start_date, trip.end_date)],
+            [_("Dates of the trip"), date_span(trip.start_date, trip.end_date)],
             [_("Places"), report.destinations or "—"],
             [_("Theme"), trip.theme or "—"],
-            [_("Led by"), self._leader_text() if report.leader else "—"],
-            [_("Delegation"), _("%(count)d people") % {"count": len(report.members)}],
+            [_("Leader of the delegation"), self._leader_text() if report.leader else "—"],
+            [_("Delegation size"), _("%(count)d people") % {"count": len(report.members)}],
             [_("Sites visited"), _("%(count)d sites") % {"count": report.figures["visits"]}],
         ]
         doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])

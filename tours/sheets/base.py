@@ -222,7 +222,9 @@ class SheetImporter:
         return next(c.header for c in self.columns if c.key == key)
 
     def error(self, row: int, column: str, message: str):
-        self.preview.errors.append(CellError(row, column, str(message)))
+        error = CellError(row, column, str(message))
+        if error not in self.preview.errors:  # our check and the model's may say the same
+            self.preview.errors.append(error)
 
     def parse(self, number: int, record: dict, key: str, parser, *args, **kwargs):
         """`parser(record[key])`, or None with the error noted when the cell is bad."""

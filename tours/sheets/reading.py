@@ -138,6 +138,8 @@ def _csv_rows(data: bytes):
 def _table(rows, is_header) -> Table:
     headers, header_row, body = None, 0, []
     for number, cells in enumerate(rows, start=1):
+        while cells and not cells[-1]:
+            cells = cells[:-1]  # Excel reports formatted but empty cells to the right
         if headers is None:
             if number > HEADER_SEARCH_ROWS:
                 break
