@@ -61,6 +61,16 @@ pytest: messages
 test-postgres: messages
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
+# Speed targets, measured by scripts in bench/ that print their figures and write JSON;
+# results.json gathers every script's figures.
+BENCHMARKS := bench/import_roster.py
+bench: messages
+	@for script in $(BENCHMARKS); do $(DEV) $(BIN)/python $$script || exit 1; done
+	@$(BIN)/python -c "import json, pathlib; d = pathlib.Path('bench'); \
+		json.dump({p.stem: json.loads(p.read_text()) for p in sorted(d.glob('*.json')) \
+		if p.name != 'results.json'}, open(d / 'results.json', 'w'), indent=2, ensure_ascii=False)"
+	@echo "bench/results.json written"
+
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info
 	find . -name "*.mo" -not -path "./$(VENV)/*" -delete

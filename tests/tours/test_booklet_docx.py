@@ -19,13 +19,21 @@ def trips():
     zhou = factories.ParticipantFactory(name="周建国", title="部长", phone="13912345678")
     factories.TripMemberFactory(trip=first, participant=zhou, title="组织部部长")
     factories.TakeawayFactory(
-        trip=first, speaker=zhou, kind="quote", review_status="featured", text="企业的事就是我们的事"
+        trip=first,
+        speaker=zhou,
+        kind="quote",
+        review_status="featured",
+        text="企业的事就是我们的事",
     )
     factories.TakeawayFactory(
         trip=first, speaker=zhou, kind="reflection", text="六天的学习考察，最深的感受是快和实。"
     )
-    factories.TakeawayFactory(trip=first, kind="quote", review_status="adopted", text="只是采纳的金句")
-    factories.TakeawayFactory(trip=first, kind="reflection", review_status="pending", text="待审心得")
+    factories.TakeawayFactory(
+        trip=first, kind="quote", review_status="adopted", text="只是采纳的金句"
+    )
+    factories.TakeawayFactory(
+        trip=first, kind="reflection", review_status="pending", text="待审心得"
+    )
     factories.TakeawayFactory(trip=second, kind="reflection", text="湖州的绿水青山")
     return first, second
 

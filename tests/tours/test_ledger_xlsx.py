@@ -98,7 +98,9 @@ def test_admin_ledger_follows_the_lists_filters(client, leader, actions):
     response = client.get(reverse("admin:tours_actionitem_ledger") + "?overdue=yes")
     assert response.status_code == 200
     sheet = sheet_of(response.content)
-    assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["建立季度对接会制度"]
+    assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)] == [
+        "建立季度对接会制度"
+    ]
 
 
 def test_admin_action_exports_the_selected_items(client, editor, actions):

@@ -114,7 +114,9 @@ def test_font_table_names_fallbacks_for_the_official_faces(client, planted):  # 
 
 
 def test_staff_report_includes_drafts_and_pending_takeaways_but_no_phones(
-    client, editor, planted  # noqa: F811
+    client,
+    editor,
+    planted,  # noqa: F811
 ):
     client.force_login(editor)
     draft = factories.TripFactory(status="draft", title="赴浙江湖州学习考察")
@@ -159,3 +161,16 @@ def test_public_report_reads_a_fixed_number_of_queries(client, django_assert_max
         trip = trip_with(size)
         with django_assert_max_num_queries(15):
             client.get(reverse("tours:trip-report-docx", args=[trip.pk]))
+
+
+def test_the_public_report_page_links_its_word_file_and_calendar(client, planted):  # noqa: F811
+    page = client.get(planted.get_absolute_url()).content.decode()
+    assert reverse("tours:trip-report-docx", args=[planted.pk]) in page
+    assert reverse("tours:trip-itinerary-ics", args=[planted.pk]) in page
+
+
+def test_the_staff_preview_of_a_draft_offers_no_public_downloads(client, editor):
+    draft = factories.TripFactory(status="draft")
+    client.force_login(editor)
+    page = client.get(reverse("tours:trip-preview", args=[draft.pk])).content.decode()
+    assert reverse("tours:trip-report-docx", args=[draft.pk]) not in page

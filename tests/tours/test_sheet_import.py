@@ -137,7 +137,10 @@ def test_nothing_is_saved_when_any_row_has_a_problem(trip):
 
 
 def test_columns_are_found_in_any_order_and_by_common_names(trip):
-    rows = [["手机号码", "团内职务", "工作单位", "姓名"], ["13900000009", "领队", "梁平区委组织部", "周建国"]]
+    rows = [
+        ["手机号码", "团内职务", "工作单位", "姓名"],
+        ["13900000009", "领队", "梁平区委组织部", "周建国"],
+    ]
     run(trip, rows)
     member = trip.members.get()
     assert (member.participant.name, member.role, member.participant.phone) == (

@@ -76,7 +76,9 @@ def test_a_damaged_upload_is_refused_on_the_file_field(client, editor, trip):
     client.force_login(editor)
     page = client.post(import_url(trip), {"file": upload(b"\x89PNG\r\n\x1a\n\x00", "a.xlsx")})
     assert page.status_code == 200
-    assert page.context["form"].errors["file"] == ["文件既不是 .xlsx 工作簿，也不是 .csv 文本文件。"]
+    assert page.context["form"].errors["file"] == [
+        "文件既不是 .xlsx 工作簿，也不是 .csv 文本文件。"
+    ]
 
 
 def test_a_tampered_preview_is_refused(client, editor, trip):
@@ -107,7 +109,9 @@ def test_a_preview_expires_after_an_hour(client, editor, trip):
     with time_machine.travel(datetime.datetime(2024, 3, 1, 9, 0), tick=False):
         preview = client.post(import_url(trip), {"file": upload(xlsx(ROSTER))})
     with time_machine.travel(datetime.datetime(2024, 3, 1, 10, 1), tick=False):
-        response = client.post(import_url(trip), {"payload": preview.context["payload"]}, follow=True)
+        response = client.post(
+            import_url(trip), {"payload": preview.context["payload"]}, follow=True
+        )
     assert "预览已过期" in response.content.decode()
     assert not TripMember.objects.exists()
 

@@ -68,7 +68,9 @@ class ActionImporter(SheetImporter):
         units = [normalize(r.get("owner_organization", "")) for _, r in records]
         owners = [normalize(r.get("owner", "")) for _, r in records]
         directory = Directory(self.preview, org_names=units, person_names=owners)
-        existing = {a.title: a for a in self.trip.action_items.all()}
+        existing = {
+            a.title: a for a in self.trip.action_items.select_related("owner_organization", "owner")
+        }
         statuses = choice_lookup(ActionItem.Status.choices, STATUS_SYNONYMS)
         seen = {}
         for number, record in records:

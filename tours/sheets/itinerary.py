@@ -99,7 +99,8 @@ class ItineraryImporter(SheetImporter):
         hosts = [normalize(r.get("host", "")) for _, r in records]
         presenters = [self._presenter(r.get("presenter", ""))[0] for _, r in records]
         directory = Directory(self.preview, org_names=hosts, person_names=presenters)
-        existing = {(v.date, v.name): v for v in trip.site_visits.all()}
+        visits = trip.site_visits.select_related("host_organization", "presenter")
+        existing = {(v.date, v.name): v for v in visits}
         kinds = choice_lookup(SiteVisit.Kind.choices, KIND_SYNONYMS)
         seen, per_day = {}, Counter()
         for number, record in records:

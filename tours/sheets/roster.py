@@ -68,7 +68,7 @@ class RosterImporter(SheetImporter):
             org_names=[normalize(r.get("organization", "")) for _, r in records],
             person_names=[normalize(r.get("name", "")) for _, r in records],
         )
-        members = {m.participant_id: m for m in self.trip.members.all()}
+        members = {m.participant_id: m for m in self.trip.members.select_related("organization")}
         roles = choice_lookup(TripMember.Role.choices, ROLE_SYNONYMS)
         genders = choice_lookup(Participant.Gender.choices, GENDER_SYNONYMS)
         seen = {}
