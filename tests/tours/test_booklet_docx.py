@@ -70,7 +70,7 @@ def test_a_tag_compiles_the_trips_and_takeaways_under_it(client, leader, trips):
     url = reverse("admin:tours_trip_booklet")
     assert client.get(url).status_code == 200
     tag = trips[0].tags.get()
-    document, text = booklet(client.get(url, {"tag": tag.pk}))
+    _document, text = booklet(client.get(url, {"tag": tag.pk}))
     assert "“招商引资”学习考察成果汇编" in text
     assert "赴广东中山学习考察" in text and "赴浙江湖州学习考察" not in text
 
