@@ -1,10 +1,12 @@
 """The action items (督办事项): one row per commitment, with its owner and deadline."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy
 
 from tours.models import ActionItem
 
-from .base import Column, Directory, RowAction, RowPlan, SheetImporter, changed_fields
+from .base import Column, Directory, SheetImporter
 from .cells import choice_lookup, normalize, parse_choice, parse_date, parse_percent
 
 STATUS_SYNONYMS = {
@@ -101,14 +103,12 @@ class ActionImporter(SheetImporter):
             )
             if values.get("progress") is None:
                 values["progress"] = action.progress if action else 0
-            plan = RowPlan(number, label=title)
-            if action is None:
-                plan.obj = ActionItem(trip=self.trip, title=title, **values)
-            else:
-                plan.changes = changed_fields(action, values)
-                plan.action = RowAction.UPDATE if plan.changes else RowAction.UNCHANGED
-                plan.obj = action
-            if plan.action != RowAction.UNCHANGED:
-                self.validate(number, plan.obj, exclude=["trip", "owner_organization", "owner"])
-            self.preview.rows.append(plan)
+            self.plan_object(
+                number,
+                title,
+                action,
+                partial(ActionItem, trip=self.trip, title=title),
+                values,
+                exclude=["trip", "owner_organization", "owner"],
+            )
         self.validate_people(directory, self.field_columns)

@@ -256,6 +256,22 @@ class SheetImporter:
         seen[key] = number
         return False
 
+    def plan_object(self, number, label, existing, make, values, *, exclude, also_changed=()):
+        """Plan one row: `make(**values)` when nothing matches it, else `existing` with
+        `values` set (an update if any differ, or if `also_changed` names other changes).
+        A row that changes something is checked by the model's own validation."""
+        plan = RowPlan(number, label=label)
+        if existing is None:
+            plan.obj = make(**values)
+        else:
+            plan.obj = existing
+            plan.changes = [*changed_fields(existing, values), *also_changed]
+            plan.action = RowAction.UPDATE if plan.changes else RowAction.UNCHANGED
+        if plan.action != RowAction.UNCHANGED:
+            self.validate(number, plan.obj, exclude=exclude)
+        self.preview.rows.append(plan)
+        return plan
+
     def validate(self, number: int, obj, *, exclude=()) -> bool:
         """Run the model's own validation; its messages land on the matching columns."""
         try:

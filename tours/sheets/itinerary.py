@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from functools import partial
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from tours.models import SiteVisit
 
-from .base import Column, Directory, RowAction, RowPlan, SheetImporter, changed_fields
+from .base import Column, Directory, SheetImporter
 from .cells import (
     BadCell,
     choice_lookup,
@@ -129,18 +130,14 @@ class ItineraryImporter(SheetImporter):
                 "address": normalize(record.get("address", "")),
                 "summary": record.get("summary", "").strip(),
             }
-            label = f"{formats.date_format(date)} {name}"
-            plan = RowPlan(number, label=label)
-            visit = existing.get((date, name))
-            if visit is None:
-                plan.obj = SiteVisit(trip=trip, date=date, name=name, **values)
-            else:
-                plan.changes = changed_fields(visit, values)
-                plan.action = RowAction.UPDATE if plan.changes else RowAction.UNCHANGED
-                plan.obj = visit
-            if plan.action != RowAction.UNCHANGED:
-                self.validate(number, plan.obj, exclude=["trip", "host_organization", "presenter"])
-            self.preview.rows.append(plan)
+            self.plan_object(
+                number,
+                f"{formats.date_format(date)} {name}",
+                existing.get((date, name)),
+                partial(SiteVisit, trip=trip, date=date, name=name),
+                values,
+                exclude=["trip", "host_organization", "presenter"],
+            )
         self.validate_people(directory, {"name": "介绍人", "title": "介绍人"})
 
     def _date(self, number, record):

@@ -1,6 +1,7 @@
 """The roster (花名册): one row per delegation member."""
 
 import re
+from functools import partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from people.models import Participant
 from tours.models import TripMember
 
-from .base import Column, Directory, RowAction, RowPlan, SheetImporter, changed_fields
+from .base import Column, Directory, SheetImporter
 from .cells import BadCell, choice_lookup, normalize, parse_choice
 
 ROLE_SYNONYMS = {
@@ -93,26 +94,23 @@ class RosterImporter(SheetImporter):
                 phone=phone or "",
                 note=record.get("note", "").strip(),
             )
-            member = members.get(person.pk) if person.pk else None
-            plan = RowPlan(number, label=_person_label(name, unit, title))
             values = {
                 "role": role or TripMember.Role.MEMBER,
                 "title": title or person.title,
                 "organization": organization,
                 "order": order,
             }
-            if member is None:
-                plan.obj = TripMember(trip=self.trip, participant=person, **values)
-            else:
-                plan.changes = changed_fields(member, values)
-                plan.action = RowAction.UPDATE if plan.changes else RowAction.UNCHANGED
-                plan.obj = member
-            if person in self.preview.filled_people and plan.action == RowAction.UNCHANGED:
-                plan.action = RowAction.UPDATE
-                plan.changes.append(str(Participant._meta.verbose_name))
-            if plan.action != RowAction.UNCHANGED:
-                self.validate(number, plan.obj, exclude=["trip", "participant", "organization"])
-            self.preview.rows.append(plan)
+            filled = person.pk and person in self.preview.filled_people
+            self.plan_object(
+                number,
+                _person_label(name, unit, title),
+                members.get(person.pk) if person.pk else None,
+                partial(TripMember, trip=self.trip, participant=person),
+                values,
+                exclude=["trip", "participant", "organization"],
+                # The person was given details they lacked (a phone, a gender).
+                also_changed=[str(Participant._meta.verbose_name)] if filled else [],
+            )
         self.validate_people(directory, self.field_columns)
 
 
