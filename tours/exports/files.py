@@ -23,6 +23,23 @@ def column_width(values, *, minimum: int = 6, maximum: int = 50) -> float:
     return max(minimum, min(maximum, widest + 2))
 
 
+def row_height(cells, *, line_points: float = 14) -> float:
+    """Points a row needs when its (text, column width) `cells` wrap.
+
+    Spreadsheet programs keep a file's row heights, so a row of wrapped Chinese text
+    must be given its height or its lines overlap the next row.
+    """
+    lines = 1
+    for text, width in cells:
+        usable = max(1, int(width) - 2)
+        wrapped = sum(
+            max(1, -(-display_width(line) // usable))
+            for line in str(text or "").splitlines() or [""]
+        )
+        lines = max(lines, wrapped)
+    return lines * line_points + 4
+
+
 def workbook_bytes(workbook) -> bytes:
     output = io.BytesIO()
     workbook.save(output)

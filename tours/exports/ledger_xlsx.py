@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from tours.models import ActionItem, Takeaway
 from tours.reports import with_latest_update
 
-from .files import workbook_bytes
+from .files import row_height, workbook_bytes
 from .gongwen import chinese_date
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -118,8 +118,11 @@ def _workbook(rows, title: str) -> Workbook:
 
     for n, action in enumerate(rows, start=1):
         row = HEADER_ROW + n
-        for index, column in enumerate(spec, start=1):
-            cell = sheet.cell(row, index, column.value(action, n))
+        values = [column.value(action, n) for column in spec]
+        texts = [(v, c.width) for v, c in zip(values, spec, strict=True) if isinstance(v, str)]
+        sheet.row_dimensions[row].height = row_height(texts)
+        for index, (column, value) in enumerate(zip(spec, values, strict=True), start=1):
+            cell = sheet.cell(row, index, value)
             cell.font = Font(name=FONT, size=10)
             cell.border = BORDER
             cell.alignment = Alignment(
