@@ -220,7 +220,7 @@ class _ReportWriter:
         doc.table(
             [_("Date"), _("Time"), _("Site"), _("Host"), _("Place")],
             rows,
-            widths_mm=[20, 26, 50, 38, 22],
+            widths_mm=[24, 28, 44, 38, 22],
         )
         if report.quotes:
             doc.page_break()
