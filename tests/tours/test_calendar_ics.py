@@ -76,3 +76,14 @@ def test_calendar_is_404_for_unpublished_trips(client):
         trip = factories.TripFactory(status=status)
         factories.SiteVisitFactory(trip=trip)
         assert client.get(reverse("tours:trip-itinerary-ics", args=[trip.pk])).status_code == 404
+
+
+def test_calendar_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for size in (2, 12):
+        trip = factories.TripFactory()
+        for n in range(size):
+            factories.SiteVisitFactory(
+                trip=trip, name=f"考察点{n}", host_organization=factories.OrganizationFactory()
+            )
+        with django_assert_max_num_queries(4):
+            client.get(reverse("tours:trip-itinerary-ics", args=[trip.pk]))

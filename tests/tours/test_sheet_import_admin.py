@@ -173,3 +173,13 @@ def test_the_itinerary_template_imports_as_it_is(client, editor, trip):
     )
     assert preview.context["preview"].errors == []
     assert preview.context["preview"].created == 1
+
+
+def test_the_preview_reads_a_fixed_number_of_queries(
+    client, editor, trip, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    for count in (5, 50):
+        content = xlsx(itinerary_rows(count))
+        with django_assert_max_num_queries(20):
+            client.post(import_url(trip, "itinerary"), {"file": upload(content)})
