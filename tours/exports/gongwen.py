@@ -47,6 +47,21 @@ LINE = Pt(28)  # 22 lines on the 225 mm text block
 INDENT = Pt(32)  # two characters of 3号
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
+# Elements that follow, in schema order, the ones we add (Word refuses misordered XML).
+PPR_AFTER_LINE_BREAKING = (
+    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)  # fmt: skip
+
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 
@@ -78,10 +93,7 @@ def date_span(start: datetime.date, end: datetime.date) -> str:
 def set_fonts(element, east_asian: str, latin: str = LATIN_FONT):
     """Name the fonts of a run or style (its rPr), East Asian explicitly, no theme fonts."""
     rpr = element if element.tag == qn("w:rPr") else element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+    fonts = rpr.get_or_add_rFonts()
     for attribute in THEME_ATTRIBUTES:
         fonts.attrib.pop(qn(attribute), None)
     for attribute, name in (
@@ -159,8 +171,12 @@ class GongwenDocument:
         if ppr_default is None:
             ppr_default = _child(defaults, "w:pPrDefault")
         ppr = _child(ppr_default, "w:pPr")
+        # Chinese line breaking. Word rejects a file whose elements are out of schema order.
         for tag in ("w:kinsoku", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
-            _child(ppr, tag, val="1")
+            if ppr.find(qn(tag)) is None:
+                element = OxmlElement(tag)
+                element.set(qn("w:val"), "1")
+                ppr.insert_element_before(element, *PPR_AFTER_LINE_BREAKING)
 
         normal = styles["Normal"]
         normal.font.size = BODY_SIZE
@@ -307,7 +323,11 @@ class GongwenDocument:
             paragraph = self.document.add_paragraph(style=f"toc {level}")
             paragraph.add_run(f"{text}\t")
             add_field(paragraph.add_run(), f"PAGEREF {bookmark} \\h", "")
-        _child(self.document.settings.element, "w:updateFields", val="true")
+        settings = self.document.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            settings.insert_element_before(update, *SETTINGS_AFTER_UPDATE_FIELDS)
 
     def paragraph(self, text: str = "", *, bold_lead: str = ""):
         """A body paragraph, indented two characters; `bold_lead` opens it in bold."""
