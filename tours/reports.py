@@ -114,24 +114,34 @@ class TripReport:
 SECTION_KINDS = [Takeaway.Kind.LESSON, Takeaway.Kind.GAP, Takeaway.Kind.INSIGHT]
 
 
-def build_report(trip: Trip) -> TripReport:
+def _rows(model, internal: bool):
+    """The public's rows, or for staff every row but the takeaways a leader returned."""
+    if not internal:
+        return model.objects.visible()
+    if model is Takeaway:
+        return model.objects.exclude(review_status=Takeaway.ReviewStatus.RETURNED)
+    return model.objects.all()
+
+
+def build_report(trip: Trip, *, internal: bool = False) -> TripReport:
     """Load what the public may see of `trip` (whatever the trip's own status).
 
     Public views only pass trips from `Trip.objects.public()`; the staff preview passes
-    any trip, and sees it exactly as the public will once it is published.
+    any trip, and sees it exactly as the public will once it is published. `internal`
+    loads everything staff recorded (for the staff's Word report), pending takeaways too.
     """
     members = list(
         trip.members.select_related("participant", "organization").order_by("order", "id")
     )
-    photos = Photo.objects.visible().filter(trip=trip).order_by("order", "taken_at", "id")
+    photos = _rows(Photo, internal).filter(trip=trip).order_by("order", "taken_at", "id")
     visits = list(
-        SiteVisit.objects.visible()
+        _rows(SiteVisit, internal)
         .filter(trip=trip)
         .select_related("host_organization", "presenter__organization")
         .prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
     )
     takeaways = list(
-        Takeaway.objects.visible()
+        _rows(Takeaway, internal)
         .filter(trip=trip)
         .select_related("speaker__organization")
         .order_by("id")
@@ -141,12 +151,12 @@ def build_report(trip: Trip) -> TripReport:
     for takeaway in takeaways:
         takeaway.tag_list = tags.get(takeaway, [])
     actions = list(
-        with_latest_update(ActionItem.objects.visible().filter(trip=trip))
+        with_latest_update(_rows(ActionItem, internal).filter(trip=trip))
         .select_related("owner_organization", "owner")
         .order_by("due_date", "id")
     )
     instructions = list(
-        Instruction.objects.visible().filter(trip=trip).select_related("author__organization")
+        _rows(Instruction, internal).filter(trip=trip).select_related("author__organization")
     )
     _attach_actions(instructions, actions)
     _attach_posts_at_the_time(takeaways, members)
@@ -156,12 +166,12 @@ def build_report(trip: Trip) -> TripReport:
         members=members,
         days=[Day(d, list(v)) for d, v in groupby(visits, key=lambda visit: visit.date)],
         questions=_attach_visits(
-            Question.objects.visible()
+            _rows(Question, internal)
             .filter(trip=trip)
             .select_related("asked_by", "answered_by__organization"),
             visits,
         ),
-        indicators=list(Indicator.objects.visible().filter(trip=trip)),
+        indicators=list(_rows(Indicator, internal).filter(trip=trip)),
         quotes=[t for t in takeaways if t.kind == Takeaway.Kind.QUOTE],
         sections=_sections(takeaways),
         reflections=[t for t in takeaways if t.kind == Takeaway.Kind.REFLECTION],

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .caching import cached_public_page
+from .exports.calendar_ics import build_calendar
+from .exports.files import DOCX_TYPE, attachment
+from .exports.report_docx import build_report_docx, report_title
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
 from .reports import build_report, with_latest_update
 
@@ -197,3 +200,25 @@ def tag_detail(request, slug):
 
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@cached_public_page
+def trip_report_docx(request, pk):
+    """The public report as a Word document (考察报告), from public data only."""
+    trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
+    content = build_report_docx(build_report(trip))
+    return attachment(content, f"{report_title(trip)}.docx", DOCX_TYPE)
+
+
+@cached_public_page
+def trip_itinerary_ics(request, pk):
+    """The public site visits as a calendar to subscribe to or import."""
+    trip = get_object_or_404(Trip.objects.public(), pk=pk)
+    visits = SiteVisit.objects.public().filter(trip=trip).select_related("host_organization")
+    content = build_calendar(
+        trip,
+        visits,
+        url=request.build_absolute_uri(trip.get_absolute_url()),
+        domain=request.get_host().split(":")[0],
+    )
+    return attachment(content, f"{trip.title}.ics", "text/calendar; charset=utf-8")

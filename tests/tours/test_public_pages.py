@@ -1,6 +1,7 @@
 """The public site: published reports read like a report, and nothing private gets out."""
 
 import datetime
+import io
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.urls import reverse
+from docx import Document
 
 from tests import factories
 from tours.models import ActionItem, Trip
@@ -80,6 +82,15 @@ def planted():
     return trip
 
 
+def text_of(response) -> str:
+    """A page's text; for a Word file (the report), every paragraph and table cell."""
+    if "wordprocessingml" not in response["Content-Type"]:
+        return response.content.decode()
+    document = Document(io.BytesIO(response.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+
 def crawl(client, start_urls, limit=300):
     """Follow every same-site link from the start pages; return {url: body}."""
     seen, queue, pages = set(), list(start_urls), {}
@@ -91,7 +102,7 @@ def crawl(client, start_urls, limit=300):
         response = client.get(url)
         if response.status_code != 200:
             continue
-        body = response.content.decode()
+        body = text_of(response)
         pages[url] = body
         for href in re.findall(r'href="([^"#]+)', body):
             href = href.replace("&amp;", "&")
@@ -113,6 +124,8 @@ class TestBoundary:
         pages = crawl(client, [*PUBLIC_START, planted.get_absolute_url()])
         assert planted.get_absolute_url() in pages
         assert any("/tags/" in url for url in pages)
+        assert any(url.endswith("/report.docx") for url in pages)
+        assert any(url.endswith("/itinerary.ics") for url in pages)
         for url, body in pages.items():
             for what, secret in PRIVATE.items():
                 assert secret not in body, f"{what} leaked on {url}"

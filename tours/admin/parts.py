@@ -16,6 +16,7 @@ from tours.models import (
 )
 
 from .base import COMPACT_TEXT, TripPartAdmin, TripPartInline, YearListFilter
+from .office import ActionLedgerMixin
 
 
 class VisitYearListFilter(YearListFilter):
@@ -153,7 +154,7 @@ class ActionUpdateInline(TripPartInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(TripPartAdmin):
+class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
     list_display = [
         "title",
         "owner_organization",

@@ -4,7 +4,7 @@ For each size: a fresh SQLite database seeded with `seed_demo --scale N`, gunico
 sync workers on 127.0.0.1, and wrk (loopback only, bounded in time) against a static file,
 a bare Django view, and the public pages uncached and cached. Then 64 concurrent clients
 for 60 s on the report, list and search pages. Targets are ratios within the same run, so
-they hold on any machine; results go to bench/results.json and a printed table.
+they hold on any machine; results go to bench/web.json and a printed table.
 """
 
 import json
@@ -60,7 +60,7 @@ def main():
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["targets"] = targets(results)
-    out = ROOT / "bench" / "results.json"
+    out = ROOT / "bench" / "web.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print_table(results)
     print(f"\nWritten to {out.relative_to(ROOT)}")

@@ -1,0 +1,287 @@
+"""Importing a roster, an itinerary and action items: all or nothing, and idempotent."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from people.models import Organization, Participant
+from tests import factories
+from tests.tours.sheet_files import (
+    ACTIONS_HEADER,
+    ITINERARY_HEADER,
+    ROSTER_HEADER,
+    csv_bytes,
+    xlsx,
+)
+from tours.models import ActionItem, SiteVisit, TripMember
+from tours.services import import_sheet, preview_sheet
+from tours.sheets import read_sheet
+
+pytestmark = pytest.mark.django_db
+
+ROSTER = [
+    ROSTER_HEADER,
+    ["周建国", "男", "梁平区委组织部", "部长", "团长", "13912345678", "素食"],
+    ["刘芳", "女", "梁平区农业农村委", "副主任", "团员", "13900000002", ""],
+    ["马超", "男", "梁平区委组织部", "干部科科长", "联络员", "", ""],
+]
+ITINERARY = [
+    ITINERARY_HEADER,
+    ["2024/2/26", "9:00", "10:30", "三角镇企业服务中心", "座谈交流", "三角镇人民政府",
+     "李卫东（镇长）", "", "", "", "广东省中山市三角镇福源北路", "听取产业链招商介绍"],
+    ["2024年2月27日", "", "", "美的集团全球创新中心", "企业", "美的集团", "", "",
+     "", "", "佛山市顺德区北滘镇美的大道6号", ""],
+]  # fmt: skip
+ACTIONS = [
+    ACTIONS_HEADER,
+    ["建立“链长+链主”季度对接会制度", "梁平区招商投资促进中心", "陈晓红", "2024年6月30日",
+     "正在办理", "30%", "每季度召开一次"],
+    ["设立企业服务专员", "梁平区发展改革委", "", "2024-09-30", "已办结", "100", ""],
+]  # fmt: skip
+
+
+@pytest.fixture
+def trip():
+    return factories.TripFactory(status="draft")  # 2024-02-26 to 2024-03-01
+
+
+def table(rows, sheet, *, encoding=None):
+    content = csv_bytes(rows, encoding=encoding) if encoding else xlsx(rows)
+    return read_sheet(io.BytesIO(content), sheet)
+
+
+def run(trip, rows, sheet="roster", *, user=None, **kwargs):
+    return import_sheet(trip=trip, user=user, sheet=sheet, table=table(rows, sheet, **kwargs))
+
+
+def errors_of(trip, rows, sheet):
+    preview = preview_sheet(trip=trip, user=None, sheet=sheet, table=table(rows, sheet))
+    return [str(error) for error in preview.errors]
+
+
+def test_roster_creates_members_people_and_organizations(trip, editor):
+    preview = run(trip, ROSTER, user=editor)
+    assert preview.created == 3
+    assert {o.name for o in preview.new_organizations} == {"梁平区委组织部", "梁平区农业农村委"}
+    assert [p.name for p in preview.new_people] == ["周建国", "刘芳", "马超"]
+    members = list(trip.members.order_by("order").select_related("participant", "organization"))
+    assert [(m.participant.name, m.role, m.title, m.organization.name) for m in members] == [
+        ("周建国", "leader", "部长", "梁平区委组织部"),
+        ("刘芳", "member", "副主任", "梁平区农业农村委"),
+        ("马超", "liaison", "干部科科长", "梁平区委组织部"),
+    ]
+    zhou = Participant.objects.get(name="周建国")
+    assert (zhou.phone, zhou.gender, zhou.note) == ("13912345678", "male", "素食")
+    assert zhou.history.get().history_user == editor
+
+
+def test_importing_the_same_roster_again_changes_nothing(trip):
+    run(trip, ROSTER)
+    counts = (Participant.objects.count(), Organization.objects.count(), TripMember.objects.count())
+    history = TripMember.history.count()
+    again = run(trip, ROSTER, encoding="gbk")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert again.new_people == [] and again.new_organizations == []
+    assert counts == (Participant.objects.count(), Organization.objects.count(), 3)
+    assert TripMember.history.count() == history
+
+
+def test_people_already_known_are_matched_by_name_and_organization(trip):
+    unit = factories.OrganizationFactory(name="梁平区委组织部")
+    known = factories.ParticipantFactory(name="周建国", organization=unit, phone="13800000000")
+    namesake = factories.ParticipantFactory(name="刘芳", organization__name="别的单位")
+    preview = run(trip, ROSTER)
+    assert known in [m.participant for m in trip.members.all()]
+    assert namesake not in [m.participant for m in trip.members.all()]
+    known.refresh_from_db()
+    assert known.phone == "13800000000"  # a recorded phone is not overwritten
+    assert [p.name for p in preview.new_people] == ["刘芳", "马超"]
+
+
+def test_a_changed_role_updates_the_member(trip):
+    run(trip, ROSTER)
+    changed = [ROSTER[0], [*ROSTER[1][:4], "副团长", *ROSTER[1][5:]], *ROSTER[2:]]
+    preview = run(trip, changed)
+    assert (preview.created, preview.updated, preview.unchanged) == (0, 1, 2)
+    assert trip.members.get(participant__name="周建国").role == "deputy"
+
+
+def test_roster_problems_are_reported_by_row_and_column(trip):
+    rows = [
+        ROSTER_HEADER,
+        ["", "男", "梁平区委组织部", "部长", "团长", "", ""],
+        ["王强", "未知", "梁平区委组织部", "", "组员", "abc", ""],
+        ["刘芳", "女", "梁平区农业农村委", "副主任", "团员", "", ""],
+        ["刘芳", "女", "梁平区农业农村委", "副主任", "团员", "", ""],
+    ]
+    assert errors_of(trip, rows, "roster") == [
+        "第2行“姓名”列：“姓名”不能为空。",
+        "第3行“性别”列：“未知”不在可选范围内，可选：男、女。",
+        "第3行“团内角色”列：“组员”不在可选范围内，可选：团长、副团长、团员、联络员、工作人员。",
+        "第3行“手机”列：“abc”不是有效的电话号码。",
+        "第5行“姓名”列：与第4行重复。",
+    ]
+
+
+def test_nothing_is_saved_when_any_row_has_a_problem(trip):
+    rows = [*ROSTER, ["王强", "男", "新单位", "", "组员", "", ""]]
+    with pytest.raises(ValidationError) as refused:
+        run(trip, rows)
+    assert "第5行“团内角色”列" in refused.value.messages[0]
+    assert not TripMember.objects.exists()
+    assert not Participant.objects.exists()
+    assert not Organization.objects.exists()
+
+
+def test_columns_are_found_in_any_order_and_by_common_names(trip):
+    rows = [
+        ["手机号码", "团内职务", "工作单位", "姓名"],
+        ["13900000009", "领队", "梁平区委组织部", "周建国"],
+    ]
+    run(trip, rows)
+    member = trip.members.get()
+    assert (member.participant.name, member.role, member.participant.phone) == (
+        "周建国",
+        "leader",
+        "13900000009",
+    )
+
+
+def test_a_missing_required_column_is_reported_on_the_header_row(trip):
+    assert errors_of(trip, [["性别", "单位"], ["男", "梁平区"]], "roster") == [
+        "第1行“姓名”列：表格缺少“姓名”列。"
+    ]
+
+
+def test_itinerary_creates_visits_with_places_hosts_and_presenters(trip):
+    preview = run(trip, ITINERARY, "itinerary")
+    assert preview.created == 2
+    first, second = trip.site_visits.order_by("date")
+    assert (first.date, first.start_time, first.end_time) == (
+        datetime.date(2024, 2, 26),
+        datetime.time(9),
+        datetime.time(10, 30),
+    )
+    assert (first.kind, first.host_organization.name) == ("meeting", "三角镇人民政府")
+    assert (first.presenter.name, first.presenter.title) == ("李卫东", "镇长")
+    assert (first.province, first.city, first.district) == ("广东省", "中山市", "")
+    assert (second.province, second.city, second.district) == ("广东省", "佛山市", "顺德区")
+    assert (second.start_time, second.kind) == (None, "enterprise")
+
+
+def test_importing_the_same_itinerary_again_changes_nothing(trip):
+    run(trip, ITINERARY, "itinerary")
+    again = run(trip, ITINERARY, "itinerary", encoding="gbk")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert SiteVisit.objects.count() == 2
+
+
+def test_itinerary_problems_are_reported_by_row_and_column(trip):
+    rows = [
+        ITINERARY_HEADER,
+        ["2024/2/30", "", "", "三角镇", "座谈交流", "", "", "", "", "", "", ""],
+        ["2024-03-05", "", "", "美的集团", "企业", "", "", "", "", "", "", ""],
+        ["2024-02-27", "10:00", "09:00", "赤坎村", "参观", "", "", "", "", "", "", ""],
+        ["2024-02-28", "", "", "", "企业", "", "", "", "", "", "", ""],
+        ["2024-02-28", "", "", "华阳湿地", "其他", "", "", "", "", "", "", ""],
+        ["2024/2/28", "", "", "华阳湿地", "其他", "", "", "", "", "", "", ""],
+    ]
+    assert errors_of(trip, rows, "itinerary") == [
+        "第2行“日期”列：日期“2024/2/30”不存在。",
+        "第3行“日期”列：2024年3月5日不在考察期间（2024年2月26日至2024年3月1日）内。",
+        "第4行“结束时间”列：结束时间不能早于开始时间。",
+        "第4行“类型”列：“参观”不在可选范围内，可选：企业、村/社区、园区、基地、展馆、"
+        "专题授课、现场教学、座谈交流、招商推介、其他。",
+        "第5行“考察点”列：“考察点”不能为空。",
+        "第7行“考察点”列：与第6行重复。",
+    ]
+
+
+def test_a_time_column_with_half_days_keeps_the_rows_order(trip):
+    rows = [
+        ["日期", "时间", "考察点"],
+        ["2月27日", "上午", "集合出发"],
+        ["2月27日", "下午 14:00-15:30", "三角镇企业服务中心"],
+    ]
+    run(trip, rows, "itinerary")
+    visits = list(trip.site_visits.all())
+    assert [(v.name, v.order, v.start_time) for v in visits] == [
+        ("集合出发", 1, None),
+        ("三角镇企业服务中心", 2, datetime.time(14)),
+    ]
+
+
+def test_actions_are_created_with_owners_deadlines_and_status_synonyms(trip, editor):
+    preview = run(trip, ACTIONS, "actions", user=editor)
+    assert preview.created == 2
+    first, second = trip.action_items.order_by("due_date")
+    assert (first.status, first.progress, first.owner.name) == ("in_progress", 30, "陈晓红")
+    assert first.owner.organization.name == "梁平区招商投资促进中心"
+    assert (first.due_date, first.description) == (datetime.date(2024, 6, 30), "每季度召开一次")
+    assert (second.status, second.progress, second.owner) == ("done", 100, None)
+    assert first.created_by == editor
+
+
+def test_importing_the_same_actions_again_keeps_progress_posted_since(trip):
+    run(trip, ACTIONS, "actions")
+    action = ActionItem.objects.get(progress=30)
+    action.progress = 60
+    action.save()
+    without_progress = [ACTIONS[0], [*ACTIONS[1][:4], "", "", ACTIONS[1][6]]]
+    again = run(trip, without_progress, "actions")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    action.refresh_from_db()
+    assert (action.progress, action.status) == (60, "in_progress")
+
+
+def test_action_problems_are_reported_by_row_and_column(trip):
+    rows = [
+        ACTIONS_HEADER,
+        ["建立制度", "", "", "2024-13-01", "搁置", "150", ""],
+    ]
+    assert errors_of(trip, rows, "actions") == [
+        "第2行“责任单位”列：“责任单位”不能为空。",
+        "第2行“完成时限”列：日期“2024-13-01”不存在。",
+        "第2行“状态”列：“搁置”不在可选范围内，可选：未启动、推进中、已完成、已销号、已取消。",
+        "第2行“进度”列：完成进度须在 0 到 100 之间。",
+    ]
+
+
+def test_a_value_too_long_for_its_field_is_reported_on_its_column(trip):
+    rows = [ROSTER_HEADER, ["名" * 51, "", "", "", "", "", ""]]
+    (error,) = errors_of(trip, rows, "roster")
+    assert error.startswith("第2行“姓名”列：")
+
+
+def test_only_staff_who_may_add_the_rows_may_import(trip, leader, outsider):
+    for user in (leader, outsider):
+        with pytest.raises(PermissionDenied):
+            run(trip, ROSTER, user=user)
+
+
+def test_an_archived_trip_takes_no_import(trip):
+    trip.status = "archived"
+    trip.save()
+    with pytest.raises(ValidationError, match="已归档"):
+        run(trip, ROSTER)
+
+
+def test_the_command_imports_a_file_and_checks_it_with_dry_run(trip, tmp_path, capsys):
+    path = tmp_path / "行程.csv"
+    path.write_bytes(csv_bytes(ITINERARY, encoding="gbk"))
+    call_command("import_sheet", str(path), trip=trip.pk, sheet="itinerary", dry_run=True)
+    assert not SiteVisit.objects.exists()
+    assert "2 new" in capsys.readouterr().out
+    call_command("import_sheet", str(path), "--trip", str(trip.pk), "--sheet", "itinerary")
+    assert SiteVisit.objects.count() == 2
+
+
+def test_the_command_refuses_a_sheet_with_errors(trip, tmp_path, capsys):
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(xlsx([ROSTER_HEADER, ["", "男", "", "", "", "", ""]]))
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_sheet", str(path), trip=trip.pk, sheet="roster")
+    assert "第2行“姓名”列" in capsys.readouterr().err

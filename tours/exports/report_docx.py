@@ -1,0 +1,264 @@
+"""The trip report (考察报告) as a Word document, in the shape such reports take.
+
+关于赴××学习考察的情况报告; the customary opening sentence; 一、基本情况; 二、主要做法和经验;
+三、启示与体会 (with 存在的差距 and the benchmark table); 四、下一步打算 (the action items);
+then the appendices: 人员名单, 行程安排, 考察金句. It is written from a TripReport, so the
+public file holds exactly what the public page shows: the public view passes a public
+report, the admin an internal one. Phones and e-mails are in neither.
+"""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tours.models import Takeaway
+from tours.reports import TripReport
+
+from .gongwen import GongwenDocument, chinese_date, date_span
+
+MAX_SITES_NAMED = 6
+
+
+def report_title(trip) -> str:
+    if trip.title.startswith("赴"):
+        return _("Report on the %(trip)s") % {"trip": trip.title}
+    return _("Report on the %(kind)s to %(places)s") % {
+        "kind": trip.get_kind_display(),
+        "places": trip.destination_text() or trip.title,
+    }
+
+
+def build_report_docx(report: TripReport, *, internal: bool = False) -> bytes:
+    """The report as .docx bytes: always in Chinese, since GB/T 9704 is a Chinese format."""
+    with translation.override("zh-hans"):
+        writer = _ReportWriter(report, internal=internal)
+        writer.write()
+        return writer.doc.to_bytes()
+
+
+class _ReportWriter:
+    def __init__(self, report: TripReport, *, internal: bool):
+        self.report = report
+        self.trip = report.trip
+        self.internal = internal
+        self.doc = GongwenDocument()
+
+    def write(self):
+        doc = self.doc
+        doc.title(report_title(self.trip))
+        if self.internal:
+            doc.centered(_("(Internal version: includes unpublished content)"))
+        doc.paragraph(self.opening())
+        self.basic_facts()
+        self.practices()
+        self.insights()
+        self.next_steps()
+        self.closing()
+        self.appendices()
+
+    def opening(self) -> str:
+        report, trip = self.report, self.trip
+        parts = [date_span(trip.start_date, trip.end_date), "，"]
+        if report.leader:
+            parts.append(_("led by comrade %(leader)s, ") % {"leader": self._leader_text()})
+        parts.append(
+            _("a delegation of %(count)d from %(origin)s went to %(places)s for a %(kind)s")
+            % {
+                "count": len(report.members),
+                "origin": trip.origin or (trip.organizer.name if trip.organizer else ""),
+                "places": report.destinations or trip.destination_text() or "",
+                "kind": trip.get_kind_display(),
+            }
+        )
+        if trip.theme:
+            parts.append(_(" on “%(theme)s”") % {"theme": trip.theme})
+        visits = [v for day in report.days for v in day.visits]
+        if visits:
+            names = "、".join(v.name for v in visits[:MAX_SITES_NAMED])
+            parts.append(
+                _(", visiting %(sites)s and other sites, %(count)d in all")
+                % {"sites": names, "count": len(visits)}
+                if len(visits) > MAX_SITES_NAMED
+                else _(", visiting %(sites)s") % {"sites": names}
+            )
+        parts.append(_(". The report follows:"))
+        return "".join(parts)
+
+    def _leader_text(self) -> str:
+        member = self.report.leader
+        post = "".join(p for p in (getattr(member.organization, "name", ""), member.title) if p)
+        return f"{post}{member.participant.name}"
+
+    def basic_facts(self):
+        doc, report, trip = self.doc, self.report, self.trip
+        doc.heading(_("Basic facts"))
+        if trip.summary:
+            for line in trip.summary.splitlines():
+                if line.strip():
+                    doc.paragraph(line.strip())
+        rows = [
+            [_("Dates of the trip"), date_span(trip.start_date, trip.end_date)],
+            [_("Places"), report.destinations or "—"],
+            [_("Theme"), trip.theme or "—"],
+            [_("Leader of the delegation"), self._leader_text() if report.leader else "—"],
+            [_("Delegation size"), _("%(count)d people") % {"count": len(report.members)}],
+            [_("Sites visited"), _("%(count)d sites") % {"count": report.figures["visits"]}],
+        ]
+        doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])
+
+    def practices(self):
+        doc = self.doc
+        doc.heading(_("Main practices and experience"))
+        groups = self._groups(Takeaway.Kind.LESSON)
+        if not groups:
+            doc.paragraph(_("None recorded."))
+        for tag, takeaways in groups:
+            doc.heading(tag.name if tag else _("Other practices"), 2)
+            self._takeaways(takeaways)
+
+    def insights(self):
+        doc = self.doc
+        doc.heading(_("Insights and lessons for us"))
+        doc.heading(_("Insights"), 2)
+        insights = [t for _tag, items in self._groups(Takeaway.Kind.INSIGHT) for t in items]
+        self._takeaways(insights) if insights else doc.paragraph(_("None recorded."))
+        doc.heading(_("Where we fall short"), 2)
+        gaps = [t for _tag, items in self._groups(Takeaway.Kind.GAP) for t in items]
+        if gaps:
+            self._takeaways(gaps)
+        if self.report.indicators:
+            doc.paragraph(_("Benchmark figures:"))
+            doc.table(
+                [_("Indicator"), _("Benchmark"), _("Their value"), _("Ours"), _("Gap")],
+                [self._indicator_row(i) for i in self.report.indicators],
+                widths_mm=[44, 30, 28, 28, 26],
+            )
+        if not gaps and not self.report.indicators:
+            doc.paragraph(_("None recorded."))
+
+    @staticmethod
+    def _indicator_row(indicator) -> list[str]:
+        def number(value):
+            if value is None:
+                return "—"
+            text = f"{value.normalize():f}"
+            return f"{text}{indicator.unit}"
+
+        year = f"（{indicator.year}）" if indicator.year else ""
+        return [
+            f"{indicator.name}{year}",
+            indicator.benchmark,
+            number(indicator.benchmark_value),
+            number(indicator.home_value),
+            number(indicator.gap),
+        ]
+
+    def next_steps(self):
+        doc = self.doc
+        doc.heading(_("Next steps"))
+        if not self.report.actions:
+            doc.paragraph(_("None recorded."))
+        for n, action in enumerate(self.report.actions, start=1):
+            details = [_("responsible unit: %(unit)s") % {"unit": action.owner_organization.name}]
+            if self.internal and action.owner:
+                details.append(_("responsible person: %(name)s") % {"name": action.owner.name})
+            if action.due_date:
+                details.append(_("due %(date)s") % {"date": chinese_date(action.due_date)})
+            if self.internal:
+                details.append(f"{action.get_status_display()} {action.progress}%")
+            text = f"{action.title}。"
+            if action.description:
+                text += action.description.rstrip("。") + "。"
+            doc.paragraph(text + "（" + "；".join(details) + "）", bold_lead=f"{n}. ")
+
+    def closing(self):
+        doc, trip = self.doc, self.trip
+        doc.paragraph()
+        names = [_("List of delegation members"), _("Itinerary")]
+        if self.report.quotes:
+            names.append(_("Quotes"))
+        doc.paragraph(
+            _("Appendices: ") + "  ".join(f"{n}. {name}" for n, name in enumerate(names, start=1))
+        )
+        doc.paragraph()
+        day = trip.published_at if trip.published_at and not self.internal else timezone.now()
+        if trip.organizer:
+            doc.right(trip.organizer.name, indent_chars=4)
+        doc.right(chinese_date(timezone.localdate(day)), indent_chars=4)
+
+    def appendices(self):
+        doc, report = self.doc, self.report
+        doc.page_break()
+        self._appendix_head(1, _("List of delegation members"))
+        doc.table(
+            [_("No."), _("Name"), _("Unit"), _("Post"), _("Role")],
+            [
+                [
+                    str(n),
+                    m.participant.name,
+                    getattr(m.organization, "name", ""),
+                    m.title,
+                    m.get_role_display(),
+                ]
+                for n, m in enumerate(report.members, start=1)
+            ],
+            widths_mm=[12, 22, 56, 38, 28],
+        )
+        doc.page_break()
+        self._appendix_head(2, _("Itinerary"))
+        rows = []
+        for day in report.days:
+            for visit in day.visits:
+                rows.append(
+                    [
+                        f"{day.date.month}月{day.date.day}日",
+                        _visit_time(visit),
+                        visit.name,
+                        getattr(visit.host_organization, "name", ""),
+                        "".join(p for p in (visit.city or visit.province, visit.district) if p),
+                    ]
+                )
+        doc.table(
+            [_("Date"), _("Time"), _("Site"), _("Host"), _("Place")],
+            rows,
+            widths_mm=[24, 28, 44, 38, 22],
+        )
+        if report.quotes:
+            doc.page_break()
+            self._appendix_head(3, _("Quotes"))
+            for quote in report.quotes:
+                doc.paragraph(f"“{quote.text}”{self._pending(quote)}")
+                if quote.speaker:
+                    speaker = "——" + quote.speaker.name
+                    if quote.speaker_post:
+                        speaker += f"（{quote.speaker_post}）"
+                    doc.right(speaker)
+
+    def _appendix_head(self, number: int, title: str):
+        self.doc.label(_("Appendix %(number)d") % {"number": number})
+        self.doc.title(title)
+
+    def _groups(self, kind):
+        for section in self.report.sections:
+            if section.kind == kind:
+                return [(group.tag, group.takeaways) for group in section.groups]
+        return []
+
+    def _takeaways(self, takeaways):
+        for n, takeaway in enumerate(takeaways, start=1):
+            where = f"（{takeaway.site_visit.name}）" if takeaway.site_visit_id else ""
+            self.doc.paragraph(
+                f"{takeaway.text}{where}{self._pending(takeaway)}", bold_lead=f"{n}. "
+            )
+
+    def _pending(self, takeaway) -> str:
+        if self.internal and takeaway.review_status == Takeaway.ReviewStatus.PENDING:
+            return _("[pending review]")
+        return ""
+
+
+def _visit_time(visit) -> str:
+    if visit.start_time and visit.end_time:
+        return f"{visit.start_time:%H:%M}—{visit.end_time:%H:%M}"
+    if visit.start_time:
+        return f"{visit.start_time:%H:%M}"
+    return ""
