@@ -12,6 +12,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Evidence files of a test go to a folder of its own, outside its media folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Cached pages of one test never answer another."""
     from django.core.cache import cache
