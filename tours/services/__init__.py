@@ -3,3 +3,35 @@
 Each service is keyword-only, atomic, checks the user's permission itself and raises
 ValidationError or PermissionDenied; views, admin actions and commands all call these.
 """
+
+from .actions import (
+    ActionRowsError,
+    close_action,
+    create_action,
+    post_action_update,
+    record_instruction,
+    watch_action,
+)
+from .workflow import (
+    archive_trip,
+    publish_trip,
+    return_trip,
+    review_takeaway,
+    review_takeaways,
+    submit_trip,
+)
+
+__all__ = [
+    "ActionRowsError",
+    "archive_trip",
+    "close_action",
+    "create_action",
+    "post_action_update",
+    "publish_trip",
+    "record_instruction",
+    "return_trip",
+    "review_takeaway",
+    "review_takeaways",
+    "submit_trip",
+    "watch_action",
+]
