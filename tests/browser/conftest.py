@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's chromium against the live test server."""
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,32 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+# Each migration that grants roles permissions, in order.
+ROLE_MIGRATIONS = ["tours.migrations.0002_roles", "tours.migrations.0003_review"]
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """Put back the roles the migrations made, when the flush after a test took them.
+
+    serialized_rollback should restore them, but once Playwright runs its event loop in
+    this thread Django hands out a new connection, which lacks the serialized copy.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.exists():
+        return
+    for path in ROLE_MIGRATIONS:
+        module = import_module(path)
+        for name, perms in getattr(module, "ROLES", getattr(module, "NEW_PERMISSIONS", {})).items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
 
 
 @pytest.fixture(scope="session")

@@ -378,7 +378,11 @@ class DemoSeeder:
         for username, group, person, is_staff, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"is_staff": is_staff, "is_superuser": is_superuser},
+                defaults={
+                    "is_staff": is_staff,
+                    "is_superuser": is_superuser,
+                    "email": f"{username}@liangping.example.cn",
+                },
             )
             if settings.DEBUG:
                 password = f"{username}-demo-2024"
@@ -394,4 +398,14 @@ class DemoSeeder:
             if person:
                 Participant.objects.filter(name=person, user__isnull=True).update(user=user)
             logins.append((username, password, group or "superuser"))
+        self.attribute_work(
+            User.objects.get(username="editor"), User.objects.get(username="leader")
+        )
         return logins
+
+    def attribute_work(self, editor, leader):
+        """Say who did the demo's work, so returns and digests have someone to e-mail."""
+        Trip.objects.filter(status=Trip.Status.SUBMITTED, submitted_by__isnull=True).update(
+            submitted_by=editor, submitted_at=timezone.now()
+        )
+        ActionItem.objects.filter(created_by__isnull=True).update(created_by=leader)
