@@ -327,11 +327,14 @@ class DemoSeeder:
         if action.progress not in steps and action.progress:
             steps.append(action.progress)
         for n, progress in enumerate(steps, start=1):
+            day = min(action.trip.end_date + timedelta(days=12 * n), self.today)
             ActionUpdate.objects.create(
                 action=action,
-                date=min(action.trip.end_date + timedelta(days=12 * n), self.today),
+                date=day,
                 progress=progress,
                 note=data.UPDATE_NOTES[(n - 1) % len(data.UPDATE_NOTES)],
+                # Posted on its day, so the first progress digest is not full of old news.
+                created_at=at(day, 10) if day < self.today else timezone.now(),
             )
 
     def seed_small_trip(self, title, kind, status, start, days, host_ids, theme):
