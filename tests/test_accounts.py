@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import factories
@@ -36,6 +37,13 @@ class TestSigningIn:
         response = sign_in(client, user.username, "correct horse battery")
         assert response.status_code == 302
         assert client.get(response.url).url == lands_on
+
+    def test_an_owner_not_yet_linked_to_a_person_is_told_to_ask_for_it(self, client):
+        user = factories.UserFactory(username="new-owner")
+        user.groups.add(Group.objects.get(name="责任人"))
+        client.force_login(user)
+        page = client.get(reverse("accounts:home"), follow=True).content.decode()
+        assert "您的账号尚未关联人员信息" in page
 
     def test_an_account_without_a_role_is_told_so(self, client, outsider):
         sign_in(client, "outsider", "correct horse battery")

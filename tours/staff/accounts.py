@@ -12,7 +12,7 @@ def home(request):
     user = request.user
     if user.has_perm(REVIEWER):
         return redirect("tours:review-desk")
-    if user.has_perm(OWNER) and hasattr(user, "participant"):
+    if user.has_perm(OWNER):
         return redirect("tours:my-actions")
     if user.is_staff:
         return redirect("admin:index")
