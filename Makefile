@@ -38,7 +38,7 @@ run: messages
 	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "Study Tours is running at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
+	@echo "Study Tours is running at http://$(HOST):$(PORT)/ (staff sign in at http://$(HOST):$(PORT)/accounts/login/)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

@@ -5,6 +5,7 @@ understand, so a typo in production fails at start-up instead of at 3 a.m.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "simple_history",
+    "axes",
     "people",
     "tours",
 ]
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,7 +191,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/accounts/"
+LOGOUT_REDIRECT_URL = "/"
+
+# django-axes: five failed logins for one account from one address lock that pair for
+# 15 minutes; locking the account alone would let anyone lock a leader out.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -201,9 +221,15 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Evidence files of action items: never under MEDIA_URL, served only by a view that
+# checks who asks (tours.staff.evidence).
+PRIVATE_MEDIA_ROOT = Path(
+    env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT.parent / "private-media"))
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "tours.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +245,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "study-tours@localhost")
+# E-mails are sent from commands, outside any request: links in them start with this.
+SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Chinese editors separate tags with full-width commas and 顿号 as often as with commas.
 TAGGIT_TAGS_FROM_STRING = "tours.tagging.parse_tags"
@@ -236,4 +264,6 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain" if DEBUG else "json"}
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every login and logout; lockouts still show, as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -14,6 +14,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def private_media_root(settings, tmp_path):
+    """Evidence files of a test go to a folder of its own, outside its media folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Cached pages of one test never answer another."""
     from django.core.cache import cache
@@ -30,15 +37,30 @@ def chinese_by_default():
         yield
 
 
+# Migrations that grant the roles their permissions, in order, with what each grants.
+ROLE_GRANTS = [
+    ("tours.migrations.0002_roles", "ROLES"),
+    ("tours.migrations.0003_review", "NEW_PERMISSIONS"),
+]
+
+
 @pytest.fixture
 def roles(transactional_db):
-    """The groups the roles migration creates, for transactional tests, whose flushes drop them."""
+    """The roles the migrations create, for transactional tests, whose flushes drop them."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    importlib.import_module("tours.migrations.0002_roles").grant_roles(apps)
+    for module, attribute in ROLE_GRANTS:
+        for name, perms in getattr(importlib.import_module(module), attribute).items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for perm in perms:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
 
 
 def _user_in(group_name, **kwargs):

@@ -24,13 +24,16 @@ from .tagging import tags_for
 
 
 def with_latest_update(actions):
-    """Annotate each action item with its latest progress update's date and note."""
+    """Annotate each action item with its latest progress update's date and note, and the
+    stored name of its latest evidence file that may be published."""
     latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
         "-date", "-created_at", "-id"
     )
+    published_evidence = latest.filter(evidence_is_public=True).exclude(evidence="")
     return actions.annotate(
         latest_update_date=Subquery(latest.values("date")[:1]),
         latest_update_note=Subquery(latest.values("note")[:1]),
+        latest_public_evidence=Subquery(published_evidence.values("evidence")[:1]),
     )
 
 
@@ -151,7 +154,7 @@ def build_report(trip: Trip, *, internal: bool = False) -> TripReport:
     for takeaway in takeaways:
         takeaway.tag_list = tags.get(takeaway, [])
     actions = list(
-        with_latest_update(_rows(ActionItem, internal).filter(trip=trip))
+        with_latest_update(_rows(ActionItem, internal).filter(trip=trip).with_warning())
         .select_related("owner_organization", "owner")
         .order_by("due_date", "id")
     )

@@ -18,6 +18,10 @@ def touch_trip(sender, instance, **kwargs):
         Trip.objects.filter(pk=trip_id).update(updated_at=timezone.now())
 
 
+# Records no public page shows: saving them must not empty the page cache.
+UNSEEN_MODELS = {"EmailDigest"}
+
+
 def connect():
     watched = [
         *apps.get_app_config("tours").get_models(),
@@ -26,7 +30,7 @@ def connect():
         apps.get_model("taggit", "Tag"),
     ]
     for model in watched:
-        if model.__name__.startswith("Historical"):
+        if model.__name__.startswith("Historical") or model.__name__ in UNSEEN_MODELS:
             continue
         for signal in (post_save, post_delete):
             signal.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")

@@ -5,6 +5,7 @@ from . import views
 from .caching import cached_public_page
 from .feeds import LatestTripsFeed
 from .sitemaps import SITEMAPS
+from .staff import evidence, followup, owner, review
 
 app_name = "tours"
 
@@ -25,4 +26,25 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Leaders' review desk.
+    path("review/", review.desk, name="review-desk"),
+    path("review/trips/<int:pk>/", review.trip_review, name="review-trip"),
+    path("review/trips/<int:pk>/takeaways/", review.takeaways_decide, name="review-takeaways"),
+    path(
+        "review/trips/<int:pk>/instruction/",
+        review.instruction_record,
+        name="review-instruction",
+    ),
+    path("review/trips/<int:pk>/publish/", review.trip_publish, name="review-publish"),
+    path("review/trips/<int:pk>/return/", review.trip_return, name="review-return"),
+    path("review/trips/<int:pk>/archive/", review.trip_archive, name="review-archive"),
+    path("review/actions/", followup.overview, name="review-actions"),
+    path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
+    path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),
+    path("review/actions/<int:pk>/close/", followup.action_close, name="review-action-close"),
+    # Action owners.
+    path("my-actions/", owner.my_actions, name="my-actions"),
+    path("my-actions/<int:pk>/", owner.my_action, name="my-action"),
+    # Evidence files (the private storage's URLs), checked per request.
+    path("private/<path:name>", evidence.private_file, name="private-file"),
 ]

@@ -14,6 +14,7 @@ from .exports.files import DOCX_TYPE, attachment
 from .exports.report_docx import build_report_docx, report_title
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
 from .reports import build_report, with_latest_update
+from .staff.access import staff_area
 
 TRIPS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
@@ -114,10 +115,9 @@ def trip_detail(request, pk):
     return render(request, "tours/trip_detail.html", {"report": build_report(trip)})
 
 
+@staff_area("tours.view_trip", hide=True)
 def trip_preview(request, pk):
-    """Staff see any trip as the public will; to everyone else it does not exist."""
-    if not request.user.has_perm("tours.change_trip"):
-        raise Http404
+    """Staff (editors, leaders) see any trip as the public will; to others it does not exist."""
     trip = get_object_or_404(Trip.objects.select_related("organizer"), pk=pk)
     return render(
         request, "tours/trip_detail.html", {"report": build_report(trip), "preview": True}
@@ -171,7 +171,7 @@ def action_board(request):
         overdue=Count("pk", filter=Q(pk__in=overdue)),
     )
     listed = (
-        with_latest_update(actions)
+        with_latest_update(actions.with_warning())
         .select_related("trip", "owner_organization")
         .order_by("due_date", "id")
     )

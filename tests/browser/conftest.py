@@ -28,6 +28,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _roles(roles):
+    """Every browser test runs transactionally; put back the roles each flush takes."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

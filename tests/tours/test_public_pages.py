@@ -228,12 +228,21 @@ class TestPreview:
         assert "采纳后才公开" in page
         assert "待审的不显示" not in page
 
-    @pytest.mark.parametrize("who", ["anonymous", "outsider", "owner", "leader"])
+    def test_a_leader_previews_a_submitted_trip_before_publishing_it(self, client, leader):
+        trip = factories.TripFactory(status="submitted", title="赴江苏苏州招商考察")
+        client.force_login(leader)
+        page = client.get(reverse("tours:trip-preview", args=[trip.pk])).content.decode()
+        assert "赴江苏苏州招商考察" in page
+
+    def test_anonymous_visitors_are_asked_to_sign_in(self, client):
+        trip = factories.TripFactory(status="draft")
+        response = client.get(reverse("tours:trip-preview", args=[trip.pk]))
+        assert response.url.startswith("/accounts/login/")
+
+    @pytest.mark.parametrize("who", ["outsider", "owner"])
     def test_everyone_else_gets_404(self, client, who, request):
         trip = factories.TripFactory(status="draft")
-        user = request.getfixturevalue(who) if who != "anonymous" else None
-        if user is not None:
-            client.force_login(user)
+        client.force_login(request.getfixturevalue(who))
         assert client.get(reverse("tours:trip-preview", args=[trip.pk])).status_code == 404
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tours.models import (
     ActionItem,
     ActionUpdate,
+    EmailDigest,
     Indicator,
     Instruction,
     Photo,
@@ -144,7 +145,7 @@ class InstructionAdmin(TripPartAdmin):
 
 class ActionUpdateInline(TripPartInline):
     model = ActionUpdate
-    fields = ["date", "progress", "note", "evidence", "author"]
+    fields = ["date", "progress", "note", "evidence", "evidence_is_public", "author"]
     readonly_fields = ["author"]
     formfield_overrides = COMPACT_TEXT
     show_change_link = False
@@ -162,7 +163,7 @@ class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
         "due_date",
         "status",
         "progress",
-        "is_overdue",
+        "warning",
         "trip",
     ]
     list_filter = [
@@ -176,7 +177,8 @@ class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
     date_hierarchy = "due_date"
     list_select_related = ["trip", "owner_organization", "owner__organization"]
     autocomplete_fields = ["trip", "owner_organization", "owner"]
-    readonly_fields = ["closed_at", "created_by", "created_at"]
+    # Leaders follow items from the review desk; the admin only shows who does.
+    readonly_fields = ["closed_at", "created_by", "created_at", "watchers"]
     fieldsets = [
         (None, {"fields": ["trip", "title", "description", ("owner_organization", "owner")]}),
         (_("Progress"), {"fields": [("due_date", "status", "progress"), "closed_at", "is_public"]}),
@@ -184,12 +186,32 @@ class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
             _("Sources"),
             {"fields": ["source_takeaways", "source_instruction", ("created_by", "created_at")]},
         ),
+        (_("Daily e-mail digest"), {"fields": ["watchers"]}),
     ]
     inlines = [ActionUpdateInline]
 
-    @admin.display(description=_("overdue"), boolean=True)
-    def is_overdue(self, obj):
-        return obj.is_overdue
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_warning()
+
+    @admin.display(description=_("warning"), ordering="warning")
+    def warning(self, obj):
+        return obj.warning_label
+
+
+@admin.register(EmailDigest)
+class EmailDigestAdmin(admin.ModelAdmin):
+    """Which daily e-mails went to whom: read-only, for answering "did I get it?"."""
+
+    list_display = ["sent_on", "kind", "recipient", "item_count", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ActionUpdate)

@@ -1,10 +1,15 @@
 """The trip page: the staff's main working surface, with every part of a trip inline."""
 
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from tours import services
 from tours.models import (
     ActionItem,
     Indicator,
@@ -165,7 +170,15 @@ class TripAdmin(
     date_hierarchy = "start_date"
     list_select_related = ["organizer"]
     autocomplete_fields = ["organizer"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "submitted_by",
+        "submitted_at",
+        "return_comment",
+        "created_at",
+        "updated_at",
+    ]
     fieldsets = [
         (
             None,
@@ -184,9 +197,18 @@ class TripAdmin(
         ),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "cover_photo", ("created_at", "updated_at")]},
+            {
+                "fields": [
+                    ("status", "published_at"),
+                    ("submitted_by", "submitted_at"),
+                    "return_comment",
+                    "cover_photo",
+                    ("created_at", "updated_at"),
+                ]
+            },
         ),
     ]
+    actions = [*TripOfficeMixin.actions, "submit_selected", "publish_selected", "archive_selected"]
     inlines = [
         TripMemberInline,
         SiteVisitInline,
@@ -198,6 +220,69 @@ class TripAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    def get_urls(self):
+        submit = self.admin_site.admin_view(require_POST(self.submit_view))
+        return [
+            path("<int:object_id>/submit/", submit, name="tours_trip_submit"),
+            *super().get_urls(),
+        ]
+
+    def submit_view(self, request, object_id):
+        """The change page's 提交审核 button."""
+        trip = get_object_or_404(Trip, pk=object_id)
+        self._run_workflow(
+            request, [trip], services.submit_trip, gettext("Submitted for review: %(titles)s.")
+        )
+        return redirect("admin:tours_trip_change", trip.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            trip = Trip.objects.filter(pk=object_id).only("status", "return_comment").first()
+            if trip and trip.status == Trip.Status.DRAFT and trip.return_comment:
+                messages.warning(
+                    request,
+                    gettext("A leader returned this trip: %(comment)s")
+                    % {"comment": trip.return_comment},
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("tours.publish_trip")
+
+    def _run_workflow(self, request, trips, service, done):
+        """Call a workflow service on each trip and say what happened to which."""
+        moved = []
+        for trip in trips:
+            try:
+                service(trip=trip, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = getattr(error, "messages", None) or [str(error)]
+                self.message_user(
+                    request, f"《{trip.title}》：{'；'.join(reasons)}", messages.ERROR
+                )
+            else:
+                moved.append(f"《{trip.title}》")
+        if moved:
+            self.message_user(request, done % {"titles": "、".join(moved)}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit the selected trips for review"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._run_workflow(
+            request, queryset, services.submit_trip, gettext("Submitted for review: %(titles)s.")
+        )
+
+    @admin.action(description=_("Publish the selected trips"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run_workflow(
+            request, queryset, services.publish_trip, gettext("Published: %(titles)s.")
+        )
+
+    @admin.action(description=_("Archive the selected trips"), permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._run_workflow(
+            request, queryset, services.archive_trip, gettext("Archived: %(titles)s.")
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

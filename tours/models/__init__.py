@@ -2,11 +2,13 @@
 
 from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
+from .notice import EmailDigest
 from .trip import Photo, SiteVisit, Trip, TripMember
 
 __all__ = [
     "ActionItem",
     "ActionUpdate",
+    "EmailDigest",
     "Indicator",
     "Instruction",
     "Photo",

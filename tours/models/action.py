@@ -1,15 +1,19 @@
 import uuid
+from datetime import date, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from people.models import Organization, Participant
+from tours.evidence import sniff, validate_evidence
+from tours.storage import private_storage
 
 from .content import Instruction, Takeaway
 from .trip import Trip, TripContentQuerySet, check_same_trip
@@ -43,6 +47,29 @@ def progress_constraint(name: str) -> models.CheckConstraint:
     )
 
 
+EPOCH = date(1970, 1, 1)
+
+
+class DayNumber(models.Func):
+    """A date as whole days since 1970-01-01, so date spans can be compared as integers."""
+
+    output_field = models.IntegerField()
+    template = "(%(expressions)s - DATE '1970-01-01')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+            **extra_context,
+        )
+
+
+# 三色预警: how far progress may trail the share of time used up before it shows yellow.
+LAG_POINTS = 25
+DUE_SOON_DAYS = 7
+
+
 class ActionItemQuerySet(TripContentQuerySet):
     def open(self):
         return self.filter(status__in=ActionItem.OPEN_STATUSES)
@@ -50,6 +77,55 @@ class ActionItemQuerySet(TripContentQuerySet):
     def overdue(self):
         """Open items whose due date has passed, counted in Asia/Shanghai."""
         return self.open().filter(due_date__lt=timezone.localdate())
+
+    def with_warning(self):
+        """Annotate the three-colour warning (三色预警) of each item as `warning`.
+
+        Red: open and overdue. Yellow: open and its progress trails the share of the time
+        between creation and due date already used up by more than 25 points (进展滞后).
+        Blue: open and due within 7 days. "" for the rest; red wins over yellow over blue.
+        Also annotates `expected_progress`, the progress the elapsed time calls for.
+        """
+        today = timezone.localdate()
+        today_number = (today - EPOCH).days
+        start = DayNumber(TruncDate("created_at"))
+        span = DayNumber("due_date") - start
+        open_with_due_date = Q(status__in=self.model.OPEN_STATUSES, due_date__isnull=False)
+        elapsed = Value(today_number) - start
+        # elapsed / span × 100 − progress > 25, multiplied out by span to stay in integers.
+        lagging = Q(span__gt=0, lag_product__gt=LAG_POINTS * F("span"))
+        return self.alias(
+            span=span,
+            lag_product=elapsed * 100 - F("progress") * span,
+        ).annotate(
+            expected_progress=Case(
+                When(span__gt=0, then=Least(Greatest(elapsed * 100 / F("span"), 0), 100)),
+                default=Value(100),
+                output_field=models.IntegerField(),
+            ),
+            warning=Case(
+                When(open_with_due_date & Q(due_date__lt=today), then=Value("red")),
+                When(open_with_due_date & lagging, then=Value("yellow")),
+                When(
+                    open_with_due_date & Q(due_date__lte=today + timedelta(days=DUE_SOON_DAYS)),
+                    then=Value("blue"),
+                ),
+                default=Value(""),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def for_owner(self, user):
+        """The items `user` answers for: theirs, or their organization's (all for superusers)."""
+        if user.is_superuser:
+            return self.all()
+        participant = getattr(user, "participant", None) if user.is_authenticated else None
+        if participant is None:
+            return self.none()
+        mine = Q(owner=participant)
+        if participant.organization_id:
+            mine |= Q(owner_organization_id=participant.organization_id)
+        return self.filter(mine)
 
 
 class ActionItem(models.Model):
@@ -62,7 +138,13 @@ class ActionItem(models.Model):
         CLOSED = "closed", _("closed")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Warning(models.TextChoices):
+        RED = "red", _("overdue")
+        YELLOW = "yellow", _("lagging behind")
+        BLUE = "blue", _("due within 7 days")
+
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
+    FINISHED_STATUSES = (Status.DONE, Status.CLOSED)
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="action_items"
@@ -112,6 +194,13 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("watchers"),
+        blank=True,
+        related_name="watched_actions",
+        help_text=_("They receive the item's progress updates in a daily e-mail digest."),
+    )
 
     objects = ActionItemQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[source_takeaways])
@@ -120,6 +209,7 @@ class ActionItem(models.Model):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = [models.F("due_date").asc(nulls_last=True), "id"]
+        permissions = [("close_actionitem", _("Can close (销号) finished action items"))]
         constraints = [progress_constraint("actionitem_progress_0_100")]
         indexes = [
             # The accountability board and reminders look for open items by due date.
@@ -140,10 +230,30 @@ class ActionItem(models.Model):
             and self.due_date < timezone.localdate()
         )
 
+    @property
+    def warning_label(self) -> str:
+        """The label of the `warning` that `with_warning()` annotated ("" for none)."""
+        warning = getattr(self, "warning", "")
+        return self.Warning(warning).label if warning else ""
+
+    @property
+    def accepts_updates(self) -> bool:
+        return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    def move_to(self, progress: int):
+        """Take the progress of a new update: any update starts the work, 100 finishes it."""
+        self.progress = progress
+        if progress == 100:
+            self.status = self.Status.DONE
+        else:
+            self.status = self.Status.IN_PROGRESS
+
 
 def evidence_upload_to(instance, filename: str) -> str:
-    # Never reuse the uploaded name as a path: it may be guessable or hostile.
-    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    # Never reuse the uploaded name as a path: it may be guessable or hostile. The
+    # extension comes from the content, so the file is served as what it really is.
+    kind = sniff(instance.evidence) if instance.evidence else None
+    suffix = kind.extension if kind else PurePosixPath(filename).suffix.lower()[:10]
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
@@ -156,7 +266,19 @@ class ActionUpdate(models.Model):
     date = models.DateField(_("date"), default=timezone.localdate)
     note = models.TextField(_("progress note"))
     progress = ProgressField(_("progress (%)"))
-    evidence = models.FileField(_("evidence"), upload_to=evidence_upload_to, blank=True)
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to=evidence_upload_to,
+        storage=private_storage,
+        validators=[validate_evidence],
+        blank=True,
+        help_text=_("PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx), at most 20 MB."),
+    )
+    evidence_is_public = models.BooleanField(
+        _("evidence may be published"),
+        default=False,
+        help_text=_("Readers of a public action item may then download the evidence."),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),

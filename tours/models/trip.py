@@ -2,6 +2,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
@@ -95,6 +96,22 @@ class Trip(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    return_comment = models.TextField(
+        _("comment on the return"),
+        blank=True,
+        editable=False,
+        help_text=_("Why a leader sent the trip back to draft."),
+    )
     cover_photo = models.ForeignKey(
         "Photo",
         verbose_name=_("cover photo"),
@@ -158,6 +175,17 @@ class Trip(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    def missing_for_publication(self) -> list[str]:
+        """What the trip still lacks before a leader may publish it, one sentence each."""
+        missing = []
+        if not (self.start_date and self.end_date):
+            missing.append(_("The trip has no start and end dates."))
+        if not self.site_visits.exists():
+            missing.append(_("The itinerary is empty: add at least one site visit."))
+        if not self.members.filter(role=TripMember.Role.LEADER).exists():
+            missing.append(_("The delegation has no leader (团长): give one member that role."))
+        return missing
 
     @property
     def is_locked(self) -> bool:

@@ -4,6 +4,38 @@ Each service is keyword-only, atomic, checks the user's permission itself and ra
 ValidationError or PermissionDenied; views, admin actions and commands all call these.
 """
 
+from .actions import (
+    ActionRowsError,
+    close_action,
+    create_action,
+    post_action_update,
+    record_instruction,
+    watch_action,
+)
 from .sheets import can_import_sheet, import_sheet, preview_sheet
+from .workflow import (
+    archive_trip,
+    publish_trip,
+    return_trip,
+    review_takeaway,
+    review_takeaways,
+    submit_trip,
+)
 
-__all__ = ["can_import_sheet", "import_sheet", "preview_sheet"]
+__all__ = [
+    "ActionRowsError",
+    "archive_trip",
+    "can_import_sheet",
+    "close_action",
+    "create_action",
+    "import_sheet",
+    "post_action_update",
+    "preview_sheet",
+    "publish_trip",
+    "record_instruction",
+    "return_trip",
+    "review_takeaway",
+    "review_takeaways",
+    "submit_trip",
+    "watch_action",
+]

@@ -327,11 +327,14 @@ class DemoSeeder:
         if action.progress not in steps and action.progress:
             steps.append(action.progress)
         for n, progress in enumerate(steps, start=1):
+            day = min(action.trip.end_date + timedelta(days=12 * n), self.today)
             ActionUpdate.objects.create(
                 action=action,
-                date=min(action.trip.end_date + timedelta(days=12 * n), self.today),
+                date=day,
                 progress=progress,
                 note=data.UPDATE_NOTES[(n - 1) % len(data.UPDATE_NOTES)],
+                # Posted on its day, so the first progress digest is not full of old news.
+                created_at=at(day, 10) if day < self.today else timezone.now(),
             )
 
     def seed_small_trip(self, title, kind, status, start, days, host_ids, theme):
@@ -378,7 +381,11 @@ class DemoSeeder:
         for username, group, person, is_staff, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"is_staff": is_staff, "is_superuser": is_superuser},
+                defaults={
+                    "is_staff": is_staff,
+                    "is_superuser": is_superuser,
+                    "email": f"{username}@liangping.example.cn",
+                },
             )
             if settings.DEBUG:
                 password = f"{username}-demo-2024"
@@ -394,4 +401,14 @@ class DemoSeeder:
             if person:
                 Participant.objects.filter(name=person, user__isnull=True).update(user=user)
             logins.append((username, password, group or "superuser"))
+        self.attribute_work(
+            User.objects.get(username="editor"), User.objects.get(username="leader")
+        )
         return logins
+
+    def attribute_work(self, editor, leader):
+        """Say who did the demo's work, so returns and digests have someone to e-mail."""
+        Trip.objects.filter(status=Trip.Status.SUBMITTED, submitted_by__isnull=True).update(
+            submitted_by=editor, submitted_at=timezone.now()
+        )
+        ActionItem.objects.filter(created_by__isnull=True).update(created_by=leader)

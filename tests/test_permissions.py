@@ -1,0 +1,170 @@
+"""Every URL of the site × every role, with the expected answer in one table.
+
+In the manner of pretix's tests/control/test_permissions.py: a page or role added to the
+product is a row or a column added here. Expected answers:
+
+- 200 (or another status code): the page answers with it;
+- LOGIN: a redirect to a login page (anonymous visitors of staff pages);
+- REDIRECT: a redirect elsewhere (e.g. a signed-in user leaving the login page);
+- 403: signed in, but the role has no business in this area;
+- 404: the role may not know the object exists (DESIGN.md, "Access").
+
+To add a URL: write it with `{placeholders}` filled from the `world` fixture (add the
+objects it needs there), and give each role its answer with `expect(...)` or one of the
+role profiles below. POST-only URLs are swept with GET: 405 proves the access check
+passed without changing anything.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from tests import factories, files
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "owner", "editor", "leader", "superuser")
+LOGIN = "login"
+REDIRECT = "redirect"
+
+
+def expect(default=None, **answers):
+    """Every role's answer: `default`, except the roles named."""
+    unknown = set(answers) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: answers.get(role, default) for role in ROLES}
+
+
+EVERYONE = expect(200)
+NO_ONE = expect(404)
+# Staff areas: anonymous → login; others by their role.
+PREVIEWERS = expect(404, anonymous=LOGIN, editor=200, leader=200, superuser=200)
+ADMIN = expect(LOGIN, editor=200, leader=200, superuser=200)
+LEADERS = expect(403, anonymous=LOGIN, leader=200, superuser=200)
+LEADERS_POST = expect(403, anonymous=LOGIN, leader=405, superuser=405)
+LEADERS_MISSING = expect(403, anonymous=LOGIN, leader=404, superuser=404)
+OWNERS = expect(403, anonymous=LOGIN, owner=200, superuser=200)
+OWNERS_THEIRS = expect(403, anonymous=LOGIN, owner=404, superuser=200)
+# Evidence: staff with view permission and the item's owners; 404 to everyone else.
+EVIDENCE_MINE = expect(200, anonymous=LOGIN, outsider=404)
+EVIDENCE_THEIRS = expect(200, anonymous=LOGIN, outsider=404, owner=404)
+SIGNED_IN = expect(200, anonymous=LOGIN)
+
+TABLE = [
+    # The public site.
+    ("/", EVERYONE),
+    ("/trips/", EVERYONE),
+    ("/trips/?year=2024&kind=study_tour", EVERYONE),
+    ("/trips/{published}/", EVERYONE),
+    ("/trips/{archived}/", EVERYONE),
+    ("/trips/{draft}/", NO_ONE),
+    ("/trips/{submitted}/", NO_ONE),
+    ("/trips/999999/", NO_ONE),
+    ("/actions/", EVERYONE),
+    ("/actions/?overdue=on", EVERYONE),
+    ("/tags/招商引资/", EVERYONE),
+    ("/feed/", EVERYONE),
+    ("/sitemap.xml", EVERYONE),
+    ("/robots.txt", EVERYONE),
+    # Staff see a trip as the public will.
+    ("/trips/{draft}/preview/", PREVIEWERS),
+    ("/trips/{submitted}/preview/", PREVIEWERS),
+    # The admin (editors work there; leaders read).
+    ("/admin/", ADMIN),
+    ("/admin/tours/trip/", ADMIN),
+    ("/admin/tours/trip/{submitted}/change/", ADMIN),
+    ("/admin/tours/actionitem/{mine}/change/", ADMIN),
+    # The leaders' review desk.
+    ("/review/", LEADERS),
+    ("/review/trips/{submitted}/", LEADERS),
+    ("/review/trips/{submitted}/?all=1", LEADERS),
+    ("/review/trips/{published}/", LEADERS),
+    ("/review/trips/999999/", LEADERS_MISSING),
+    ("/review/trips/{submitted}/takeaways/", LEADERS_POST),
+    ("/review/trips/{submitted}/instruction/", LEADERS_POST),
+    ("/review/trips/{submitted}/publish/", LEADERS_POST),
+    ("/review/trips/{submitted}/return/", LEADERS_POST),
+    ("/review/trips/{published}/archive/", LEADERS_POST),
+    ("/review/actions/", LEADERS),
+    ("/review/actions/?warning=red", LEADERS),
+    ("/review/actions/{mine}/", LEADERS),
+    ("/review/actions/{theirs}/", LEADERS),
+    ("/review/actions/999999/", LEADERS_MISSING),
+    ("/review/actions/{mine}/watch/", LEADERS_POST),
+    ("/review/actions/{mine}/close/", LEADERS_POST),
+    # Action owners.
+    ("/my-actions/", OWNERS),
+    ("/my-actions/{mine}/", OWNERS),
+    ("/my-actions/{theirs}/", OWNERS_THEIRS),
+    ("/my-actions/999999/", expect(403, anonymous=LOGIN, owner=404, superuser=404)),
+    # Evidence files.
+    ("{evidence_mine}", EVIDENCE_MINE),
+    ("{evidence_theirs}", EVIDENCE_THEIRS),
+    ("{evidence_published}", EVERYONE),
+    ("/private/evidence/0123456789abcdef.pdf", NO_ONE),
+    # Accounts.
+    ("/accounts/login/", expect(REDIRECT, anonymous=200)),
+    ("/accounts/", expect(REDIRECT, anonymous=LOGIN, outsider=200)),
+    ("/accounts/password/", SIGNED_IN),
+    ("/accounts/password/done/", SIGNED_IN),
+    ("/accounts/logout/", expect(405)),
+]
+
+
+@pytest.fixture
+def world(owner):
+    """One of everything the table's URLs point at."""
+    published = factories.TripFactory(status="published")
+    published.tags.add("招商引资")
+    factories.SiteVisitFactory(trip=published)
+    factories.TripMemberFactory(trip=published, role="leader")
+    submitted = factories.TripFactory(status="submitted")
+    factories.TakeawayFactory(trip=submitted, review_status="pending")
+    person = owner.participant
+    mine = factories.ActionItemFactory(
+        trip=published, owner=person, owner_organization=person.organization
+    )
+    theirs = factories.ActionItemFactory(
+        trip=published, owner_organization=factories.OrganizationFactory(name="屏锦镇人民政府")
+    )
+
+    def evidence(action, **kwargs):
+        update = factories.ActionUpdateFactory(
+            action=action, evidence=ContentFile(files.PDF, name="材料.pdf"), **kwargs
+        )
+        return update.evidence.url
+
+    return {
+        "published": published.pk,
+        "archived": factories.TripFactory(status="archived").pk,
+        "draft": factories.TripFactory(status="draft").pk,
+        "submitted": submitted.pk,
+        "mine": mine.pk,
+        "theirs": theirs.pk,
+        "evidence_mine": evidence(mine),
+        "evidence_theirs": evidence(theirs),
+        "evidence_published": evidence(theirs, evidence_is_public=True),
+    }
+
+
+def answer(response):
+    if response.status_code in (301, 302):
+        return LOGIN if "/login/" in response.url else REDIRECT
+    return response.status_code
+
+
+def test_the_table_covers_every_role():
+    assert all(set(expected) == set(ROLES) for _path, expected in TABLE)
+
+
+@pytest.mark.parametrize("path, expected", TABLE, ids=[path for path, _ in TABLE])
+def test_every_url_answers_every_role_as_the_table_says(client, request, world, path, expected):
+    url = path.format(**world)
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(request.getfixturevalue(role))
+        got = answer(client.get(url))
+        if got != expected[role]:
+            wrong.append(f"{role}: expected {expected[role]}, got {got}")
+    assert not wrong, f"{url}\n" + "\n".join(wrong)
