@@ -39,6 +39,7 @@ NO_ONE = expect(404)
 # Staff areas: anonymous → login; others by their role.
 PREVIEWERS = expect(404, anonymous=LOGIN, editor=200, leader=200, superuser=200)
 ADMIN = expect(LOGIN, editor=200, leader=200, superuser=200)
+EDITORS = expect(LOGIN, editor=200, leader=403, superuser=200)
 LEADERS = expect(403, anonymous=LOGIN, leader=200, superuser=200)
 LEADERS_POST = expect(403, anonymous=LOGIN, leader=405, superuser=405)
 LEADERS_MISSING = expect(403, anonymous=LOGIN, leader=404, superuser=404)
@@ -65,6 +66,11 @@ TABLE = [
     ("/feed/", EVERYONE),
     ("/sitemap.xml", EVERYONE),
     ("/robots.txt", EVERYONE),
+    # Office files of the public report.
+    ("/trips/{published}/report.docx", EVERYONE),
+    ("/trips/{draft}/report.docx", NO_ONE),
+    ("/trips/{published}/itinerary.ics", EVERYONE),
+    ("/trips/{submitted}/itinerary.ics", NO_ONE),
     # Staff see a trip as the public will.
     ("/trips/{draft}/preview/", PREVIEWERS),
     ("/trips/{submitted}/preview/", PREVIEWERS),
@@ -73,6 +79,14 @@ TABLE = [
     ("/admin/tours/trip/", ADMIN),
     ("/admin/tours/trip/{submitted}/change/", ADMIN),
     ("/admin/tours/actionitem/{mine}/change/", ADMIN),
+    # Office files for staff: imports change a trip; exports need only the right to read.
+    ("/admin/tours/trip/{draft}/import/roster/", EDITORS),
+    ("/admin/tours/trip/{draft}/import/itinerary/", EDITORS),
+    ("/admin/tours/trip/import/actions/template.xlsx", ADMIN),
+    ("/admin/tours/trip/{published}/roster.xlsx", ADMIN),
+    ("/admin/tours/trip/{draft}/report.docx", ADMIN),
+    ("/admin/tours/trip/booklet/", ADMIN),
+    ("/admin/tours/actionitem/ledger.xlsx", ADMIN),
     # The leaders' review desk.
     ("/review/", LEADERS),
     ("/review/trips/{submitted}/", LEADERS),
