@@ -69,3 +69,21 @@ def superuser(db):
 @pytest.fixture
 def anonymous(client):
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the database's starting state (the roles) restorable in every test.
+
+    Django serializes the freshly migrated database onto the connection object, and a
+    transactional test with serialized_rollback reloads it from there after each flush.
+    Once a non-transactional test has run, later tests get a new connection object
+    without it, so their rollback silently restored nothing and the roles vanished
+    (the browser tests failed whenever the whole suite ran). Any connection now has it.
+    """
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
