@@ -34,7 +34,7 @@ def phone_exif(
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "HUAWEI"
     exif[ExifTags.Base.Model] = "Mate 60 Pro"
-    exif[ExifTags.Base.Artist] = "周建国"
+    exif[ExifTags.Base.Artist] = "Zhou Jianguo"
     exif[ExifTags.Base.Software] = "HarmonyOS 4.0"
     exif[ExifTags.Base.Orientation] = orientation
     details = exif.get_ifd(ExifTags.IFD.Exif)
