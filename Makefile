@@ -61,6 +61,12 @@ pytest: messages
 test-postgres: messages
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
+# Every benchmark script (bench/<name>.py writes bench/<name>.json), then all their
+# figures gathered into bench/results.json. Speed targets live here, never in tests.
+bench: messages
+	@for script in bench/[a-z]*.py; do echo "== $$script"; $(DEV) $(BIN)/python $$script || exit 1; done
+	@$(BIN)/python bench/_collect.py
+
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info
 	find . -name "*.mo" -not -path "./$(VENV)/*" -delete
