@@ -51,6 +51,26 @@ def at(trip, day, hour, minute=0):
     return datetime.datetime.combine(date, datetime.time(hour, minute))
 
 
+@pytest.mark.parametrize(
+    ("role", "grid", "upload", "sort"),
+    [
+        ("anonymous", 302, 302, 302),  # to the sign-in page
+        ("outsider", 302, 302, 302),  # not staff: the admin's sign-in page too
+        ("owner", 302, 302, 302),
+        ("leader", 200, 403, 403),  # may look, not change
+        ("editor", 200, 200, 302),
+        ("superuser", 200, 200, 302),
+    ],
+)
+def test_every_photo_page_answers_each_role(request, client, trip, role, grid, upload, sort):
+    user = request.getfixturevalue(role)
+    if role != "anonymous":
+        client.force_login(user)
+    assert client.get(url("photos", trip)).status_code == grid
+    assert client.get(url("photos_upload", trip)).status_code == upload
+    assert client.post(url("photos_assign", trip)).status_code == sort
+
+
 class TestTripPageLinks:
     def test_an_editor_finds_the_bulk_upload_on_the_trip_page(self, client, editor, trip):
         client.force_login(editor)
