@@ -121,8 +121,8 @@ def open_image(file) -> Image.Image:
         _refuse(BOMB, file, "bomb")
     except Image.UnidentifiedImageError:
         _refuse(UNKNOWN, file, "unknown")
-    except Exception:  # Pillow raises many types on malformed headers
-        _refuse(TRUNCATED if _ends_early(file) else DAMAGED, file, "damaged")
+    except Exception as error:  # Pillow raises many types on malformed headers
+        _refuse_unreadable(file, error)
     width, height = image.size
     if width * height > BOMB_PIXELS:
         _refuse(BOMB, file, "bomb")
@@ -159,13 +159,18 @@ def load(image: Image.Image, file) -> None:
     """Decode the pixels, refusing files that end early or are damaged inside."""
     try:
         image.load()
-    except OSError as error:
-        ends_early = "truncated" in str(error) or _ends_early(file)
-        _refuse(TRUNCATED if ends_early else DAMAGED, file, "damaged")
-    except ValueError:  # e.g. a PNG text chunk that inflates past Pillow's limit
+    except Exception as error:  # Pillow's decoders raise many types on malformed data
+        _refuse_unreadable(file, error)
+
+
+def _refuse_unreadable(file, error: Exception):
+    """Say why Pillow could not read the file: a bomb, cut short, or damaged."""
+    message = str(error).lower()
+    if "decompressed" in message:  # a text or profile chunk inflating past Pillow's limit
         _refuse(BOMB, file, "bomb")
-    except Exception:
-        _refuse(DAMAGED, file, "damaged")
+    if "truncated" in message or _ends_early(file):
+        _refuse(TRUNCATED, file, "truncated")
+    _refuse(DAMAGED, file, "damaged")
 
 
 @deconstructible
@@ -286,10 +291,8 @@ def _in_srgb(image: Image.Image) -> Image.Image:
     """
     profile = image.info.get("icc_profile")
     image.info = {}  # EXIF, XMP, comments: Pillow would otherwise carry some of them over
-    if image.mode == "CMYK" or image.mode not in ("RGB", "RGBA", "L", "LA", "P", "I;16", "I"):
-        target = "RGB"
-    else:
-        target = image.mode
+    kept = ("RGB", "RGBA", "L", "LA", "P", "I;16", "I")  # CMYK, YCbCr, 1…: RGB
+    target = image.mode if image.mode in kept else "RGB"
     if profile and image.mode in ("RGB", "RGBA", "CMYK"):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))

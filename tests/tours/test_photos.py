@@ -51,20 +51,21 @@ def files_in(media_root: Path) -> list[Path]:
     return [path for path in Path(media_root).rglob("*") if path.is_file()]
 
 
-def png_header(width: int, height: int) -> bytes:
-    """A tiny PNG that declares `width` × `height` pixels: what a decompression bomb does."""
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
 
+def png_header(width: int, height: int, text: bytes = b"") -> bytes:
+    """A tiny PNG that declares `width` × `height` pixels (or a huge compressed text):
+    what a decompression bomb does."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    comment = png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(text)) if text else b""
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
-        + chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + comment
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + png_chunk(b"IEND", b"")
     )
 
 
@@ -209,6 +210,7 @@ REFUSED = [
     ("truncated WebP", lambda: cut_in_half("WEBP"), "IMG.webp", "文件不完整"),
     ("decompression bomb", lambda: png_header(30_000, 30_000), "bomb.png", "解压缩炸弹"),
     ("100 MP bomb", lambda: png_header(10_000, 10_000), "bomb.png", "解压缩炸弹"),
+    ("text bomb", lambda: png_header(64, 48, text=b"a" * 50_000_000), "text.png", "解压缩炸弹"),
     ("48 megapixels", lambda: png_header(8000, 6000), "big.png", "最多 4000 万像素"),
     ("not an image", lambda: "会议纪要：照片另发".encode() * 20, "note.jpg", "不是可识别的图片"),
 ]
