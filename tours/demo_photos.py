@@ -4,6 +4,7 @@ Each carries the EXIF a real phone writes (device, owner, time taken and a GPS
 position), so the upload pipeline's stripping has something to strip.
 """
 
+import functools
 import io
 from datetime import datetime
 
@@ -128,6 +129,7 @@ def demo_photo(
     return out.getvalue()
 
 
+@functools.cache  # a CJK font file is tens of megabytes: load each size once
 def _font(size: int):
     """A font of `size` pixels, and whether it can draw Chinese."""
     for name in CJK_FONTS:
