@@ -67,16 +67,14 @@ serve: messages
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/gunicorn --config gunicorn.conf.py
 
-# Speed targets, measured by scripts in bench/ that print their figures and write
-# bench/<script>.json; bench/results.json gathers them all. web.py drives gunicorn with wrk.
-BENCHMARKS := bench/web.py bench/import_roster.py
+# Speed targets live here, never in tests: each script bench/<name>.py prints its figures and
+# writes bench/<name>.json, and bench/_collect.py gathers them into bench/results.json.
+# web.py drives gunicorn with wrk (loopback only, bounded in time).
+BENCHMARKS := bench/web.py bench/import_roster.py bench/photo_pipeline.py
 bench: messages
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-	@status=0; for script in $(BENCHMARKS); do $(DEV) $(BIN)/python $$script || status=1; done; \
-	$(BIN)/python -c "import json, pathlib; d = pathlib.Path('bench'); \
-		json.dump({p.stem: json.loads(p.read_text()) for p in sorted(d.glob('*.json')) \
-		if p.name != 'results.json'}, open(d / 'results.json', 'w'), indent=2, ensure_ascii=False)"; \
-	echo "bench/results.json written"; exit $$status
+	@status=0; for script in $(BENCHMARKS); do echo "== $$script"; $(DEV) $(BIN)/python $$script || status=1; done; \
+	$(BIN)/python bench/_collect.py; exit $$status
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info

@@ -227,8 +227,31 @@ PRIVATE_MEDIA_ROOT = Path(
     env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(MEDIA_ROOT.parent / "private-media"))
 )
 
+# Uploads go to MEDIA_ROOT, or to an S3-compatible bucket (MinIO, Ceph, OSS, AWS) when
+# DJANGO_S3_BUCKET is set; that needs `pip install -e ".[s3]"` (django-storages).
+# Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3.
+S3_BUCKET = env_str("DJANGO_S3_BUCKET")
+if S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DJANGO_S3_REGION") or None,
+            "custom_domain": env_str("DJANGO_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("DJANGO_S3_PREFIX"),
+            # Stored names are random and never reused: plain URLs that pages (cached for
+            # an hour) and browsers (for a year) can keep, and no overwriting.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "private": {"BACKEND": "tours.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

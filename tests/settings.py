@@ -18,3 +18,6 @@ STORAGES = {
 # Serve static files from the apps' folders, as in development: no collectstatic in tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The live server of the browser tests serves uploads too (production leaves that to
+# the web server or the object store).
+ROOT_URLCONF = "tests.urls"

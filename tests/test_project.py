@@ -1,5 +1,6 @@
 """Guards for the project as a whole: migrations, translations, roles."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -58,3 +59,25 @@ def test_every_string_is_translated_into_chinese(tmp_path):
 def _msgattrib(selection: str, po: Path) -> str:
     command = ["msgattrib", selection, "--no-obsolete", str(po)]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_naming_a_bucket_stores_uploads_on_s3_compatible_storage():
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_S3_BUCKET": "study-tours-media",
+        "DJANGO_S3_ENDPOINT_URL": "https://minio.intranet.example:9000",
+    }
+    answer = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    storage = json.loads(answer.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "study-tours-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://minio.intranet.example:9000"
+    assert storage["OPTIONS"]["querystring_auth"] is False

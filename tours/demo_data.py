@@ -552,3 +552,17 @@ UPDATE_NOTES = [
     "完成调研摸底和方案起草，征求相关部门和企业意见，形成送审稿。",
     "方案经区政府常务会议审议通过并印发实施，首批任务已落地见效。",
 ]
+
+# Phone photos of the big trip: (index of the site visit, minutes after it began, colour,
+# caption, public). None as the index: the hotel dinner, an evening without a visit.
+# The wrap-up meeting (the last visit) is internal, so its public photo stays internal too.
+DEMO_PHOTOS = [
+    (0, 15, (164, 22, 26), "考察团在北滘镇党群服务中心听取基层治理情况介绍", True),
+    (1, 25, (11, 92, 173), "参观美的集团数字化转型展厅", True),
+    (2, 40, (26, 127, 55), "现场观摩5G智能制造产线", True),
+    (3, 20, (138, 109, 29), "北滘镇工业设计城展示区", True),
+    (7, 30, (0, 124, 137), "里水镇赤坎村岭南水乡民宿", True),
+    (9, 50, (95, 61, 160), "与里水镇就产业链招商座谈交流", False),
+    (-1, 20, (87, 96, 106), "考察团内部总结会", True),
+    (None, 0, (120, 72, 40), "考察团晚餐", False),
+]

@@ -1,15 +1,18 @@
+import io
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from PIL import Image
 
 from people.models import Organization, Participant
-from tours.models import ActionItem, Question, SiteVisit, Takeaway, Trip
+from tours.models import ActionItem, Photo, Question, SiteVisit, Takeaway, Trip
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Organization, Participant, Trip, SiteVisit, Takeaway, Question, ActionItem]
+MODELS = [Organization, Participant, Trip, SiteVisit, Takeaway, Question, ActionItem, Photo]
 
 
 def counts():
@@ -68,3 +71,17 @@ def test_passwords_are_random_when_debug_is_off(settings, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "editor-demo-2024" not in out
+
+
+def test_the_demo_trip_has_clean_photos_sorted_onto_its_visits():
+    call_command("seed_demo")
+    big = Trip.objects.get(title="赴广东佛山、中山、东莞等地学习考察")
+    photos = list(big.photos.select_related("site_visit"))
+    assert len(photos) >= 6
+    assert all(p.site_visit is not None and p.taken_at for p in photos)
+    assert big.photos.public().count() >= 4
+    assert big.photos.filter(is_public=False).exists()
+    assert big.photos.filter(is_public=True, site_visit__is_public=False).exists()
+    assert big.cover_photo in big.photos.public()
+    stored = default_storage.open(photos[0].image.name).read()
+    assert len(Image.open(io.BytesIO(stored)).getexif()) == 0

@@ -9,7 +9,6 @@ from tours.models import (
     EmailDigest,
     Indicator,
     Instruction,
-    Photo,
     Question,
     SiteVisit,
     Takeaway,
@@ -66,26 +65,6 @@ class SiteVisitAdmin(TripPartAdmin):
         (_("Hosts"), {"fields": ["host_organization", "presenter"]}),
         (_("Place"), {"fields": [("province", "city", "district"), "address"]}),
         (None, {"fields": ["summary", "is_public"]}),
-    ]
-
-
-@admin.register(Photo)
-class PhotoAdmin(TripPartAdmin):
-    list_display = ["__str__", "trip", "site_visit", "taken_at", "is_public"]
-    list_filter = ["is_public"]
-    search_fields = ["caption", "photographer", "trip__title"]
-    list_select_related = ["trip", "site_visit"]
-    readonly_fields = ["width", "height"]
-    fields = [
-        "trip",
-        "site_visit",
-        "image",
-        "caption",
-        "photographer",
-        "taken_at",
-        ("width", "height"),
-        "order",
-        "is_public",
     ]
 
 

@@ -29,6 +29,7 @@ from .base import (
     YearListFilter,
 )
 from .office import TripOfficeMixin
+from .photos import TripPhotosMixin
 
 
 class ProvinceListFilter(admin.SimpleListFilter):
@@ -149,6 +150,7 @@ class ActionItemInline(TripPartInline):
 @admin.register(Trip)
 class TripAdmin(
     TripOfficeMixin,
+    TripPhotosMixin,
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,

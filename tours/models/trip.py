@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
@@ -478,7 +478,12 @@ class Photo(models.Model):
         ]
 
     def __str__(self):
-        return self.caption or PurePosixPath(self.image.name).name
+        if self.caption:
+            return self.caption
+        if self.taken_at:
+            when = formats.date_format(timezone.localtime(self.taken_at), "DATETIME_FORMAT")
+            return _("Photo taken %(when)s") % {"when": when}
+        return PurePosixPath(self.image.name).name
 
     def rendition(self, size: str) -> "Rendition":
         """The stored rendition of `size` (thumb, medium, large), else the original."""

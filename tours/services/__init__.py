@@ -12,6 +12,7 @@ from .actions import (
     record_instruction,
     watch_action,
 )
+from .photos import add_photo, arrange_photos, assign_photos_by_time, set_cover_photo
 from .sheets import can_import_sheet, import_sheet, preview_sheet
 from .workflow import (
     archive_trip,
@@ -24,7 +25,10 @@ from .workflow import (
 
 __all__ = [
     "ActionRowsError",
+    "add_photo",
     "archive_trip",
+    "arrange_photos",
+    "assign_photos_by_time",
     "can_import_sheet",
     "close_action",
     "create_action",
@@ -36,6 +40,7 @@ __all__ = [
     "return_trip",
     "review_takeaway",
     "review_takeaways",
+    "set_cover_photo",
     "submit_trip",
     "watch_action",
 ]

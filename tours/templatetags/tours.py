@@ -63,3 +63,17 @@ def section_number(n):
         + (_CHINESE_DIGITS[ones] if ones else "")
     )
     return f"{text}、"
+
+
+@register.inclusion_tag("tours/_picture.html")
+def picture(photo, size="thumb", larger="medium", sizes="100vw", alt=""):
+    """A photo as <picture>: WebP for browsers that take it, JPEG for the others.
+
+    Both carry a srcset of `size` and the `larger` rendition, so a sharp screen or a
+    wide slot gets the larger one; width and height keep the layout from jumping.
+    """
+    small = photo.rendition(size)
+    big = photo.rendition(larger) if larger else None
+    if big is not None and (big.url == small.url or not small.width):
+        big = None
+    return {"small": small, "big": big, "sizes": sizes, "alt": alt}

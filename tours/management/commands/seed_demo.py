@@ -6,12 +6,14 @@ from random import Random
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from people.models import Organization, Participant
 from tours import demo_data as data
+from tours.demo_photos import demo_photo, phone_exif
 from tours.models import (
     ActionItem,
     ActionUpdate,
@@ -23,7 +25,9 @@ from tours.models import (
     Trip,
     TripMember,
 )
+from tours.services import add_photo, assign_photos_by_time
 
+BIG_TRIP_TITLE = "赴广东佛山、中山、东莞等地学习考察"
 # (username, group, participant name or None, is_staff, is_superuser)
 DEMO_USERS = [
     ("admin", None, None, True, True),
@@ -58,6 +62,7 @@ class Command(BaseCommand):
             seeder = DemoSeeder(today=timezone.localdate())
             created = sum(seeder.seed_batch(batch) for batch in range(1, scale + 1))
             logins = seeder.seed_users()
+            seeder.seed_photos()
         self.stdout.write(
             f"Demo data: {created} trips created, {Trip.objects.count()} in total "
             f"({SiteVisit.objects.count()} site visits, {Takeaway.objects.count()} takeaways, "
@@ -120,7 +125,7 @@ class DemoSeeder:
         suffix = "" if batch == 1 else f"（第{batch}批）"
         shift = timedelta(days=30 * (batch - 1))
         created = 0
-        title = "赴广东佛山、中山、东莞等地学习考察" + suffix
+        title = BIG_TRIP_TITLE + suffix
         if not Trip.objects.filter(title=title).exists():
             self.seed_big_trip(title, self.today - timedelta(days=75) - shift)
             created += 1
@@ -373,6 +378,45 @@ class DemoSeeder:
             )
             takeaway.tags.add(*tags)
         return trip
+
+    def seed_photos(self):
+        """Give each big trip without photos a few phone photos, through the real upload.
+
+        They carry GPS and device EXIF, so the demo shows the stripping at work, and are
+        sorted onto their visits by the time they were taken, as a bulk upload would be.
+        """
+        editor = get_user_model().objects.get(username="editor")
+        for trip in Trip.objects.filter(title__startswith=BIG_TRIP_TITLE, photos__isnull=True):
+            visits = list(trip.site_visits.all())
+            cover = None
+            for n, (index, minutes, colour, caption, public) in enumerate(data.DEMO_PHOTOS):
+                if index is None:
+                    moment = datetime.combine(trip.start_date, time(21, 30))
+                else:
+                    visit = visits[index]
+                    moment = datetime.combine(visit.date, visit.start_time)
+                moment += timedelta(minutes=minutes)
+                image = demo_photo(
+                    size=(900, 1200) if n == 2 else (1200, 900),
+                    colour=colour,
+                    title=caption,
+                    subtitle=f"{moment:%Y-%m-%d %H:%M}",
+                    exif=phone_exif(taken_at=moment, orientation=6 if n == 2 else 1),
+                )
+                photo = add_photo(
+                    trip=trip,
+                    file=SimpleUploadedFile(f"IMG_{20240226 + n}.jpg", image),
+                    user=editor,
+                    caption=caption,
+                )
+                if public:
+                    photo.is_public = True
+                    photo._history_user = editor
+                    photo.save(update_fields=["is_public"])
+                cover = cover or photo
+            assign_photos_by_time(trip=trip, user=editor)
+            trip.cover_photo = cover
+            trip.save(update_fields=["cover_photo"])
 
     def seed_users(self):
         """Create one demo user per role; return (username, password, role) to print."""
