@@ -87,6 +87,13 @@ TABLE = [
     ("/admin/tours/trip/{draft}/report.docx", ADMIN),
     ("/admin/tours/trip/booklet/", ADMIN),
     ("/admin/tours/actionitem/ledger.xlsx", ADMIN),
+    # Photos: editors upload and arrange, leaders look.
+    ("/admin/tours/trip/{draft}/photos/", ADMIN),
+    ("/admin/tours/trip/{draft}/photos/upload/", EDITORS),
+    (
+        "/admin/tours/trip/{draft}/photos/assign/",
+        expect(LOGIN, editor=405, leader=405, superuser=405),
+    ),
     # The leaders' review desk.
     ("/review/", LEADERS),
     ("/review/trips/{submitted}/", LEADERS),
