@@ -5,6 +5,7 @@ understand, so a typo in production fails at start-up instead of at 3 a.m.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -172,17 +173,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The shared cache holds what every process must agree on, such as the public pages'
+# content version: Redis across servers, else files that the workers of one server share.
+# Rendered pages themselves stay in each process's memory ("pages"), found by that version.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tours",
-        }
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tours",
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str(
+            "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "study-tours-cache")
+        ),
+    }
+CACHES = {
+    "default": SHARED_CACHE,
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,9 +23,10 @@ def private_media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Cached pages of one test never answer another."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -21,3 +21,8 @@ WHITENOISE_USE_FINDERS = True
 # The live server of the browser tests serves uploads too (production leaves that to
 # the web server or the object store).
 ROOT_URLCONF = "tests.urls"
+# One process: memory caches are shared by everything a test does.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}

@@ -1,8 +1,10 @@
 """Server-side cache of public pages, invalidated by any change to what they show.
 
-One version number in the shared cache names the current generation of pages; every
-save or delete of a record bumps it, so all app servers stop serving the old pages at
-once. Public content changes rarely and is read often, so a global version is enough.
+One version number in the shared cache (Redis, or files the workers of one server share)
+names the current generation of pages; every save or delete of a record replaces it, so
+every worker on every server stops serving the old pages at once. The pages themselves
+live in each process's memory under their version. Public content changes rarely and is
+read often, so a global version is enough.
 """
 
 import hashlib
@@ -10,12 +12,13 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_request
 
 VERSION_KEY = "public-pages:version"
+pages = caches["pages"]
 PAGE_TIMEOUT = 60 * 60  # pages of an old version are unreachable anyway; this frees memory
 BROWSER_MAX_AGE = 60
 
@@ -23,17 +26,15 @@ BROWSER_MAX_AGE = 60
 def content_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        # A fresh number, never an old one: pages cached before an eviction stay unreachable.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
     return version
 
 
 def bump_content_version(**kwargs):
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # A fresh value rather than an increment: no read-modify-write race between workers,
+    # and never a value an old page was stored under.
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _page_key(request, language: str) -> str:
@@ -52,7 +53,7 @@ def cached_public_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = _page_key(request, get_language())
-        response = cache.get(key)
+        response = pages.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200:
@@ -65,7 +66,7 @@ def cached_public_page(view):
             response.headers.setdefault("Content-Language", get_language())
             response.headers["Last-Modified"] = http_date()
             set_response_etag(response)
-            cache.set(key, response, PAGE_TIMEOUT)
+            pages.set(key, response, PAGE_TIMEOUT)
         return response
 
     return wrapper
@@ -89,7 +90,7 @@ class CachedPageMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.SKIPPED)
         ):
-            response = cache.get(_page_key(request, get_language_from_request(request)))
+            response = pages.get(_page_key(request, get_language_from_request(request)))
             if response is not None:
                 return response
         return self.get_response(request)
