@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -80,6 +80,7 @@ class TripReport:
     actions: list
     instructions: list
     trip_tags: list
+    related: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
 
     @property
@@ -166,6 +167,7 @@ def build_report(trip: Trip) -> TripReport:
         actions=actions,
         instructions=instructions,
         trip_tags=tags.get(trip, []),
+        related=related_trips(trip, tags.get(trip, [])),
     )
     report.figures = {
         "days": trip.days,
@@ -176,6 +178,22 @@ def build_report(trip: Trip) -> TripReport:
         "actions_done": sum(a.status in ("done", "closed") for a in actions),
     }
     return report
+
+
+RELATED_TRIPS = 5
+
+
+def related_trips(trip: Trip, tags) -> list[Trip]:
+    """Up to five other public trips sharing the most of `tags`, in one query."""
+    if not tags:
+        return []
+    return list(
+        Trip.objects.public()
+        .exclude(pk=trip.pk)
+        .filter(tags__in=[tag.pk for tag in tags])
+        .annotate(shared_tags=Count("pk"))
+        .order_by("-shared_tags", "-start_date", "-id")[:RELATED_TRIPS]
+    )
 
 
 def _sections(takeaways) -> list[TakeawaySection]:

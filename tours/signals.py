@@ -1,10 +1,11 @@
-"""Keep caches and a trip's modification time in step with every change."""
+"""Keep caches, the search index and a trip's modification time in step with every change."""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .caching import bump_content_version
+from .search import indexing as search_indexing
 
 
 def touch_trip(sender, instance, **kwargs):
@@ -24,9 +25,11 @@ def connect():
         apps.get_model("taggit", "Tag"),
     ]
     for model in watched:
-        if model.__name__.startswith("Historical"):
+        # The search index is derived data: writing it changes no page by itself.
+        if model.__name__.startswith("Historical") or model.__name__ == "SearchEntry":
             continue
         for signal in (post_save, post_delete):
             signal.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
             signal.connect(touch_trip, sender=model, dispatch_uid=f"touch-{model}")
     m2m_changed.connect(bump_content_version, dispatch_uid="bump-m2m")
+    search_indexing.connect()

@@ -2,6 +2,7 @@
 
 from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
+from .search import SearchEntry
 from .trip import Photo, SiteVisit, Trip, TripMember
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Instruction",
     "Photo",
     "Question",
+    "SearchEntry",
     "SiteVisit",
     "Takeaway",
     "Trip",
