@@ -37,6 +37,7 @@ messages: install system-deps
 run: messages
 	$(DEV) $(BIN)/python manage.py migrate --noinput -v0
 	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py rebuild_search_index
 	@echo ""
 	@echo "Study Tours is running at http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -23,6 +23,7 @@ from .base import (
     TripPartInline,
     YearListFilter,
 )
+from .search import IndexedSearchMixin
 
 
 class ProvinceListFilter(admin.SimpleListFilter):
@@ -142,7 +143,12 @@ class ActionItemInline(TripPartInline):
 
 @admin.register(Trip)
 class TripAdmin(
-    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, SimpleHistoryAdmin
+    IndexedSearchMixin,
+    AdminStyleMixin,
+    StampCreatorMixin,
+    AutocompleteMixin,
+    TripLockMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "title",
