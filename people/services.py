@@ -42,7 +42,7 @@ def merge_organizations(*, keep: Organization, duplicate: Organization, user) ->
     moved = 0
     for model, field in _references(Organization):
         for record in model._base_manager.filter(**{field: duplicate}):
-            if record.pk == keep.pk:  # the kept one was a child of the duplicate
+            if record == keep:  # the kept one was a child of the duplicate
                 record.parent = duplicate.parent
             else:
                 setattr(record, field, keep)

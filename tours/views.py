@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from .caching import cached_public_page
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
-from .reports import build_report, with_latest_update
+from .reports import build_report, trip_and_related, with_latest_update
 
 TRIPS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
@@ -107,18 +107,22 @@ def trip_list(request):
 
 @cached_public_page
 def trip_detail(request, pk):
-    trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
-    return render(request, "tours/trip_detail.html", {"report": build_report(trip)})
+    trip, related = trip_and_related(Trip.objects.public(), pk)
+    if trip is None:
+        raise Http404
+    report = build_report(trip, related=related)
+    return render(request, "tours/trip_detail.html", {"report": report})
 
 
 def trip_preview(request, pk):
     """Staff see any trip as the public will; to everyone else it does not exist."""
     if not request.user.has_perm("tours.change_trip"):
         raise Http404
-    trip = get_object_or_404(Trip.objects.select_related("organizer"), pk=pk)
-    return render(
-        request, "tours/trip_detail.html", {"report": build_report(trip), "preview": True}
-    )
+    trip, related = trip_and_related(Trip.objects.all(), pk)
+    if trip is None:
+        raise Http404
+    report = build_report(trip, related=related)
+    return render(request, "tours/trip_detail.html", {"report": report, "preview": True})
 
 
 class ActionFilterForm(forms.Form):
