@@ -62,6 +62,10 @@ pytest: messages
 test-postgres: messages
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
+# Speed targets live here, not in timed tests; each script prints a table and writes JSON.
+bench: install
+	$(BIN)/python bench/search.py
+
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache *.egg-info
 	find . -name "*.mo" -not -path "./$(VENV)/*" -delete

@@ -1,6 +1,8 @@
 """Pages that look across trips: search, host organizations and insights."""
 
 from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -54,6 +56,18 @@ def run_search(request, *, public_only: bool) -> dict:
 @cached_public_page
 def search(request):
     return render(request, "tours/search.html", run_search(request, public_only=True))
+
+
+def staff_search(request):
+    """The same search in the admin, over every record: drafts, pending and private ones."""
+    if not request.user.has_perm("tours.view_trip"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        **run_search(request, public_only=False),
+        "title": _("Search all records"),
+    }
+    return render(request, "admin/tours/search.html", context)
 
 
 HOST_TAKEAWAYS = 100

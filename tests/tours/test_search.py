@@ -1,5 +1,6 @@
 """Search: two-character Chinese words are found, in an index, and nothing private is."""
 
+import io
 import re
 
 import pytest
@@ -253,8 +254,12 @@ class TestIndexInStep:
     def test_rebuild_command_restores_a_lost_index(self, corpus):
         SearchEntry.objects.all().delete()
         assert found("民宿") == []
-        call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("rebuild_search_index", stdout=io.StringIO())
         assert found("民宿") == ["引导村集体组建民宿运营公司。"]
+        # Saves after a rebuild still reach the index.
+        factories.TakeawayFactory(trip=corpus, text="民宿协会统一标准。")
+        Takeaway.objects.get(text__startswith="引导村集体").delete()
+        assert found("民宿") == ["民宿协会统一标准。"]
 
 
 def test_the_index_answers_without_scanning_the_takeaways(corpus):
@@ -304,3 +309,26 @@ class TestQueryBudget:
             cache.clear()
             with django_assert_max_num_queries(7, info=str(params)):
                 assert client.get(URL, params).status_code == 200
+
+
+class TestStaffSearchPage:
+    URL = reverse("staff-search")
+
+    def test_staff_find_drafts_and_pending_records_linked_to_the_admin(self, client, leader):
+        trip = factories.TripFactory(status="draft", title="草稿考察")
+        takeaway = factories.TakeawayFactory(
+            trip=trip, review_status="pending", text="待审的民宿经验。"
+        )
+        client.force_login(leader)
+        body = client.get(self.URL, {"q": "民宿"}).content.decode()
+        assert "待审的<mark>民宿</mark>经验。" in body
+        assert f'href="/admin/tours/takeaway/{takeaway.pk}/change/"' in body
+        assert 'id="admin-search-q"' in client.get("/admin/").content.decode()
+
+    @pytest.mark.parametrize("who", ["anonymous", "owner", "outsider"])
+    def test_others_cannot_use_it(self, client, who, request):
+        if who != "anonymous":
+            client.force_login(request.getfixturevalue(who))
+        response = client.get(self.URL, {"q": "民宿"})
+        assert response.status_code in (302, 403)
+        assert "民宿" not in response.content.decode()

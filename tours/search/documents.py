@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tours.models import ActionItem, Question, SiteVisit, Takeaway, Trip
@@ -61,6 +62,9 @@ class Kind:
 
     def url(self, obj) -> str:
         raise NotImplementedError
+
+    def admin_url(self, obj) -> str:
+        return reverse(f"admin:tours_{self.model._meta.model_name}_change", args=[obj.pk])
 
 
 class TripKind(Kind):

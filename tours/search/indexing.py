@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from people.models import Organization, Participant
 from tours.models import ActionItem, Question, SearchEntry, SiteVisit, Takeaway, Trip
 
+from .backends import get_backend
 from .documents import BY_MODEL, KINDS, Kind, entry_id
 from .text import index_terms
 
@@ -66,7 +67,7 @@ def reindex_trip(trip) -> int:
 def rebuild() -> dict[str, int]:
     """Drop the whole index and build it again from every record; return counts per kind."""
     counts = {}
-    with transaction.atomic():
+    with transaction.atomic(), get_backend().bulk_load():
         SearchEntry.objects.all().delete()
         for kind in KINDS:
             counts[kind.slug] = 0

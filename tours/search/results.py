@@ -25,6 +25,10 @@ class Hit:
     details: list[SafeString]
     url: str
 
+    @property
+    def admin_url(self) -> str:
+        return self.kind.admin_url(self.obj)
+
 
 def _hit(kind: Kind, obj, query: Query) -> Hit:
     extra = [text for text in kind.extra(obj) if text]

@@ -12,6 +12,7 @@ finds every bigram it starts and the lone last character of a run.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +29,11 @@ MAX_WORD_CHARS = 40
 def normalize(text: str) -> str:
     """Full-width letters and digits to ASCII, case folded: ５Ｇ and 5g match 5G."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+@lru_cache(maxsize=8192)
+def _fold(char: str) -> str:
+    return normalize(char)
 
 
 def _runs(text: str) -> list[str]:
@@ -102,9 +108,9 @@ def _match_spans(text: str, query: Query) -> list[tuple[int, int]]:
     # Normalize character by character so positions map back to the original text.
     folded, origin = [], []
     for position, char in enumerate(text):
-        for piece in normalize(char):
-            folded.append(piece)
-            origin.append(position)
+        piece = _fold(char)
+        folded.append(piece)
+        origin.extend([position] * len(piece))
     haystack = "".join(folded)
     spans = []
     for term in query.terms:
