@@ -1,7 +1,7 @@
 """Running a query: counts per kind, pages of hits with the trip and a highlighted snippet."""
 
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
 
 from django.utils.safestring import SafeString
 
@@ -15,33 +15,41 @@ PER_PAGE = 20
 PER_KIND_IN_OVERVIEW = 5
 
 
-@dataclass
 class Hit:
-    kind: Kind
-    obj: Any
-    trip: Any
-    title: SafeString
-    snippet: SafeString
-    details: list[SafeString]
-    url: str
+    """One matching record; its highlighted texts are made when the page shows them."""
+
+    def __init__(self, kind: Kind, obj, query: Query):
+        self.kind, self.obj, self.query = kind, obj, query
+
+    @property
+    def trip(self):
+        return self.kind.trip_of(self.obj)
+
+    @cached_property
+    def title(self) -> SafeString:
+        return highlight(self.kind.title(self.obj), self.query)
+
+    @cached_property
+    def _extra(self) -> list[str]:
+        return [text for text in self.kind.extra(self.obj) if text]
+
+    @cached_property
+    def snippet(self) -> SafeString:
+        body = self.kind.body(self.obj)
+        body = body or next((t for t in self._extra if has_match(t, self.query)), "")
+        return snippet(body, self.query)
+
+    @cached_property
+    def details(self) -> list[SafeString]:
+        return [highlight(text, self.query) for text in self._extra]
+
+    @property
+    def url(self) -> str:
+        return self.kind.url(self.obj)
 
     @property
     def admin_url(self) -> str:
         return self.kind.admin_url(self.obj)
-
-
-def _hit(kind: Kind, obj, query: Query) -> Hit:
-    extra = [text for text in kind.extra(obj) if text]
-    body = kind.body(obj) or next((t for t in extra if has_match(t, query)), "")
-    return Hit(
-        kind=kind,
-        obj=obj,
-        trip=kind.trip_of(obj),
-        title=highlight(kind.title(obj), query),
-        snippet=snippet(body, query),
-        details=[highlight(text, query) for text in extra],
-        url=kind.url(obj),
-    )
 
 
 def _hits(kind: Kind, pks: list[int], query: Query, *, public_only: bool) -> list[Hit]:
@@ -50,7 +58,7 @@ def _hits(kind: Kind, pks: list[int], query: Query, *, public_only: bool) -> lis
         return []
     rows = kind.model.objects.public() if public_only else kind.model.objects.all()
     found = rows.filter(pk__in=pks).select_related(*kind.fetch_related).in_bulk()
-    return [_hit(kind, found[pk], query) for pk in pks if pk in found]
+    return [Hit(kind, found[pk], query) for pk in pks if pk in found]
 
 
 @dataclass
