@@ -5,6 +5,7 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config import ops
+from tours.explore import staff_search
 from tours.staff import accounts
 
 admin.site.site_header = _("Study Tours administration")
@@ -39,6 +40,8 @@ account_patterns = [
 
 urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
+    # Before the admin's own URLs, whose catch-all would answer this path with a 404.
+    path("admin/search/", admin.site.admin_view(staff_search), name="staff-search"),
     path("admin/", admin.site.urls),
     path("accounts/", include((account_patterns, "accounts"))),
     path("", include("tours.urls")),

@@ -1,7 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Organization, Participant
+from .services import merge_organizations
 
 
 @admin.register(Organization)
@@ -10,6 +15,50 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "region"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+    actions = ["merge"]
+
+    @admin.action(
+        description=gettext_lazy("Merge the two selected organizations"),
+        permissions=["change", "delete"],
+    )
+    def merge(self, request, queryset):
+        """Ask which of two records to keep, then fold the other into it."""
+        pair = list(queryset[:3])
+        if len(pair) != 2:
+            self.message_user(
+                request, _("Select exactly two organizations to merge."), messages.WARNING
+            )
+            return None
+        keep_id = request.POST.get("keep")
+        if keep_id:
+            keep = next((org for org in pair if str(org.pk) == keep_id), None)
+            if keep is None:
+                self.message_user(request, _("Choose the record to keep."), messages.ERROR)
+                return None
+            duplicate = pair[1] if keep is pair[0] else pair[0]
+            try:
+                moved = merge_organizations(keep=keep, duplicate=duplicate, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("Merged “%(duplicate)s” into “%(keep)s”; %(moved)d records now point to it.")
+                % {"duplicate": duplicate.name, "keep": keep.name, "moved": moved},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/people/organization/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Merge organizations"),
+                "opts": self.model._meta,
+                "pair": pair,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Participant)

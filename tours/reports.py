@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from taggit.models import TaggedItem
 
 from .models import (
     ActionItem,
@@ -83,6 +85,7 @@ class TripReport:
     actions: list
     instructions: list
     trip_tags: list
+    related: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
 
     @property
@@ -126,7 +129,7 @@ def _rows(model, internal: bool):
     return model.objects.all()
 
 
-def build_report(trip: Trip, *, internal: bool = False) -> TripReport:
+def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripReport:
     """Load what the public may see of `trip` (whatever the trip's own status).
 
     Public views only pass trips from `Trip.objects.public()`; the staff preview passes
@@ -181,6 +184,7 @@ def build_report(trip: Trip, *, internal: bool = False) -> TripReport:
         actions=actions,
         instructions=instructions,
         trip_tags=tags.get(trip, []),
+        related=list(related),
     )
     report.figures = {
         "days": trip.days,
@@ -191,6 +195,43 @@ def build_report(trip: Trip, *, internal: bool = False) -> TripReport:
         "actions_done": sum(a.status in ("done", "closed") for a in actions),
     }
     return report
+
+
+RELATED_TRIPS = 5
+
+
+def trip_and_related(trips, pk) -> tuple[Trip | None, list[Trip]]:
+    """Trip `pk` from `trips` and up to five public trips sharing the most of its tags.
+
+    One query for both, so the related trips cost the report nothing extra: the trip and
+    the public trips that share a tag with it, the trip first, then by shared tags and
+    recency. Each related trip carries `shared_tags`.
+    """
+    is_trip = Q(content_type__app_label="tours", content_type__model="trip")
+    its_tags = TaggedItem.objects.filter(is_trip, object_id=pk).values("tag_id")
+    sharing = TaggedItem.objects.filter(is_trip, tag_id__in=its_tags).values("object_id")
+    shared = (
+        TaggedItem.objects.filter(is_trip, object_id=OuterRef("pk"), tag_id__in=its_tags)
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = list(
+        Trip.objects.filter(
+            Q(pk=pk, pk__in=trips.values("pk"))
+            | Q(pk__in=Trip.objects.public().filter(pk__in=sharing).exclude(pk=pk).values("pk"))
+        )
+        .select_related("organizer")
+        .annotate(
+            is_this=Case(When(pk=pk, then=Value(1)), default=Value(0)),
+            shared_tags=Coalesce(Subquery(shared), 0),
+        )
+        .order_by("-is_this", "-shared_tags", "-start_date", "-id")[: RELATED_TRIPS + 1]
+    )
+    if not rows or rows[0].pk != pk:
+        return None, []
+    return rows[0], rows[1:]
 
 
 def _sections(takeaways) -> list[TakeawaySection]:

@@ -1,10 +1,11 @@
-"""Keep caches and a trip's modification time in step with every change."""
+"""Keep caches, the search index and a trip's modification time in step with every change."""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .caching import bump_content_version
+from .search import indexing as search_indexing
 
 
 def touch_trip(sender, instance, **kwargs):
@@ -18,8 +19,9 @@ def touch_trip(sender, instance, **kwargs):
         Trip.objects.filter(pk=trip_id).update(updated_at=timezone.now())
 
 
-# Records no public page shows: saving them must not empty the page cache.
-UNSEEN_MODELS = {"EmailDigest"}
+# Records no public page shows (the search index is derived data): saving them must not
+# empty the page cache.
+UNSEEN_MODELS = {"EmailDigest", "SearchEntry"}
 
 
 def connect():
@@ -36,3 +38,4 @@ def connect():
             signal.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
             signal.connect(touch_trip, sender=model, dispatch_uid=f"touch-{model}")
     m2m_changed.connect(bump_content_version, dispatch_uid="bump-m2m")
+    search_indexing.connect()

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import explore, views
 from .caching import cached_public_page
 from .feeds import LatestTripsFeed
 from .sitemaps import SITEMAPS
@@ -18,6 +18,9 @@ urlpatterns = [
     path("trips/<int:pk>/itinerary.ics", views.trip_itinerary_ics, name="trip-itinerary-ics"),
     path("actions/", views.action_board, name="action-board"),
     path("tags/<str:slug>/", views.tag_detail, name="tag-detail"),
+    path("search/", explore.search, name="search"),
+    path("hosts/<int:pk>/", explore.host_detail, name="host-detail"),
+    path("insights/", explore.insights, name="insights"),
     path("feed/", cached_public_page(LatestTripsFeed()), name="feed"),
     path(
         "sitemap.xml",

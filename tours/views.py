@@ -13,7 +13,7 @@ from .exports.calendar_ics import build_calendar
 from .exports.files import DOCX_TYPE, attachment
 from .exports.report_docx import build_report_docx, report_title
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
-from .reports import build_report, with_latest_update
+from .reports import build_report, trip_and_related, with_latest_update
 from .staff.access import staff_area
 
 TRIPS_PER_PAGE = 20
@@ -111,17 +111,21 @@ def trip_list(request):
 
 @cached_public_page
 def trip_detail(request, pk):
-    trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
-    return render(request, "tours/trip_detail.html", {"report": build_report(trip)})
+    trip, related = trip_and_related(Trip.objects.public(), pk)
+    if trip is None:
+        raise Http404
+    report = build_report(trip, related=related)
+    return render(request, "tours/trip_detail.html", {"report": report})
 
 
 @staff_area("tours.view_trip", hide=True)
 def trip_preview(request, pk):
     """Staff (editors, leaders) see any trip as the public will; to others it does not exist."""
-    trip = get_object_or_404(Trip.objects.select_related("organizer"), pk=pk)
-    return render(
-        request, "tours/trip_detail.html", {"report": build_report(trip), "preview": True}
-    )
+    trip, related = trip_and_related(Trip.objects.all(), pk)
+    if trip is None:
+        raise Http404
+    report = build_report(trip, related=related)
+    return render(request, "tours/trip_detail.html", {"report": report, "preview": True})
 
 
 class ActionFilterForm(forms.Form):

@@ -17,6 +17,7 @@ from tours.models import (
 
 from .base import COMPACT_TEXT, TripPartAdmin, TripPartInline, YearListFilter
 from .office import ActionLedgerMixin
+from .search import IndexedSearchMixin
 
 
 class VisitYearListFilter(YearListFilter):
@@ -53,10 +54,11 @@ class TripMemberAdmin(TripPartAdmin):
 
 
 @admin.register(SiteVisit)
-class SiteVisitAdmin(TripPartAdmin):
+class SiteVisitAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["date", "start_time", "name", "kind", "host_organization", "city", "trip"]
     list_filter = ["kind", "is_public", "province", VisitYearListFilter, "trip__status"]
-    search_fields = ["name", "address", "summary", "host_organization__name", "trip__title"]
+    # Answered by the search index (IndexedSearchMixin), which holds these fields.
+    search_fields = ["name", "summary", "host_organization__name", "presenter__name"]
     date_hierarchy = "date"
     list_select_related = ["trip", "host_organization"]
     autocomplete_fields = ["trip", "host_organization", "presenter"]
@@ -69,10 +71,10 @@ class SiteVisitAdmin(TripPartAdmin):
 
 
 @admin.register(Takeaway)
-class TakeawayAdmin(TripPartAdmin):
+class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["__str__", "kind", "speaker", "review_status", "is_public", "trip"]
     list_filter = ["kind", "review_status", "is_public", "tags", "trip__status"]
-    search_fields = ["text", "speaker__name", "trip__title"]
+    search_fields = ["text", "speaker__name"]  # through the search index
     list_select_related = ["trip", "speaker__organization"]
     autocomplete_fields = ["trip", "speaker"]
     readonly_fields = ["review_status", "reviewed_by", "reviewed_at", "review_comment"]
@@ -86,10 +88,10 @@ class TakeawayAdmin(TripPartAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(TripPartAdmin):
+class QuestionAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["__str__", "asked_by", "answered_by", "is_public", "trip"]
     list_filter = ["is_public", "trip__status"]
-    search_fields = ["text", "answer", "trip__title"]
+    search_fields = ["text", "answer"]  # through the search index
     list_select_related = ["trip", "asked_by__organization", "answered_by__organization"]
     autocomplete_fields = ["trip", "asked_by", "answered_by"]
     fields = [
@@ -134,7 +136,7 @@ class ActionUpdateInline(TripPartInline):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
+class ActionItemAdmin(ActionLedgerMixin, IndexedSearchMixin, TripPartAdmin):
     list_display = [
         "title",
         "owner_organization",
@@ -152,7 +154,7 @@ class ActionItemAdmin(ActionLedgerMixin, TripPartAdmin):
         "is_public",
         "owner_organization",
     ]
-    search_fields = ["title", "description", "owner_organization__name", "owner__name"]
+    search_fields = ["title", "owner_organization__name"]  # through the search index
     date_hierarchy = "due_date"
     list_select_related = ["trip", "owner_organization", "owner__organization"]
     autocomplete_fields = ["trip", "owner_organization", "owner"]

@@ -30,6 +30,7 @@ from .base import (
 )
 from .office import TripOfficeMixin
 from .photos import TripPhotosMixin
+from .search import IndexedSearchMixin
 
 
 class ProvinceListFilter(admin.SimpleListFilter):
@@ -151,6 +152,7 @@ class ActionItemInline(TripPartInline):
 class TripAdmin(
     TripOfficeMixin,
     TripPhotosMixin,
+    IndexedSearchMixin,
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,

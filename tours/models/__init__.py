@@ -3,6 +3,7 @@
 from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
 from .notice import EmailDigest
+from .search import SearchEntry
 from .trip import Photo, SiteVisit, Trip, TripMember
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Instruction",
     "Photo",
     "Question",
+    "SearchEntry",
     "SiteVisit",
     "Takeaway",
     "Trip",
