@@ -66,6 +66,11 @@ TABLE = [
     ("/feed/", EVERYONE),
     ("/sitemap.xml", EVERYONE),
     ("/robots.txt", EVERYONE),
+    ("/search/?q=招商", EVERYONE),
+    ("/search/", EVERYONE),
+    ("/insights/", EVERYONE),
+    ("/hosts/{host}/", EVERYONE),
+    ("/hosts/{private_host}/", NO_ONE),
     # Office files of the public report.
     ("/trips/{published}/report.docx", EVERYONE),
     ("/trips/{draft}/report.docx", NO_ONE),
@@ -87,6 +92,7 @@ TABLE = [
     ("/admin/tours/trip/{draft}/report.docx", ADMIN),
     ("/admin/tours/trip/booklet/", ADMIN),
     ("/admin/tours/actionitem/ledger.xlsx", ADMIN),
+    ("/admin/search/?q=招商", ADMIN),
     # Photos: editors upload and arrange, leaders look.
     ("/admin/tours/trip/{draft}/photos/", ADMIN),
     ("/admin/tours/trip/{draft}/photos/upload/", EDITORS),
@@ -136,7 +142,11 @@ def world(owner):
     """One of everything the table's URLs point at."""
     published = factories.TripFactory(status="published")
     published.tags.add("招商引资")
-    factories.SiteVisitFactory(trip=published)
+    host = factories.OrganizationFactory(name="中山市三角镇人民政府")
+    factories.SiteVisitFactory(trip=published, host_organization=host)
+    draft = factories.TripFactory(status="draft")
+    private_host = factories.OrganizationFactory(name="只接待过草稿考察的单位")
+    factories.SiteVisitFactory(trip=draft, host_organization=private_host)
     factories.TripMemberFactory(trip=published, role="leader")
     submitted = factories.TripFactory(status="submitted")
     factories.TakeawayFactory(trip=submitted, review_status="pending")
@@ -156,8 +166,10 @@ def world(owner):
 
     return {
         "published": published.pk,
+        "host": host.pk,
+        "private_host": private_host.pk,
         "archived": factories.TripFactory(status="archived").pk,
-        "draft": factories.TripFactory(status="draft").pk,
+        "draft": draft.pk,
         "submitted": submitted.pk,
         "mine": mine.pk,
         "theirs": theirs.pk,
