@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # Development and checks run with debug on; production sets its own environment.
 DEV := DJANGO_DEBUG=1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Two workers: one per core of the machines we run on (pytest-xdist).
+PYTEST_ARGS ?= -n 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -53,14 +55,14 @@ format: install
 test: lint messages
 	$(DEV) $(BIN)/python manage.py check --fail-level WARNING
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The test suite alone (CI runs it again on PostgreSQL).
 pytest: messages
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: messages
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Production-like: gunicorn, DEBUG off, static files collected (needs DJANGO_SECRET_KEY).
 serve: messages
