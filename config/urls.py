@@ -18,7 +18,9 @@ account_patterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
+            template_name="accounts/login.html",
+            authentication_form=accounts.LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),

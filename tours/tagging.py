@@ -3,8 +3,12 @@
 import re
 from collections import defaultdict
 
+import taggit.forms
 import taggit.managers
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 from taggit.utils import _parse_tags
 
 # Full-width comma, 顿号 and semicolons all separate tags in Chinese writing.
@@ -15,12 +19,31 @@ def parse_tags(tagstring: str) -> list[str]:
     return _parse_tags(_CHINESE_SEPARATORS.sub(",", tagstring or ""))
 
 
+class TagField(taggit.forms.TagField):
+    """taggit's tag input, refusing a tag longer than the database keeps."""
+
+    def clean(self, value):
+        tags = super().clean(value)
+        limit = Tag._meta.get_field("name").max_length
+        too_long = [tag for tag in tags if len(tag) > limit]
+        if too_long:
+            raise ValidationError(
+                _("A tag can be at most %(limit)d characters long: “%(tag)s…”.")
+                % {"limit": limit, "tag": too_long[0][:10]},
+                code="max_length",
+            )
+        return tags
+
+
 class TaggableManager(taggit.managers.TaggableManager):
     """taggit's manager, filling forms from prefetched tags when they were prefetched.
 
     Upstream reads a form's initial tags with one query per object, so a trip page with
     150 takeaways would make 150 queries.
     """
+
+    def formfield(self, form_class=TagField, **kwargs):
+        return super().formfield(form_class=form_class, **kwargs)
 
     def value_from_object(self, obj):
         prefetched = getattr(obj, "_prefetched_objects_cache", {}).get(self.name)

@@ -1,11 +1,26 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import explore, views
 from .caching import cached_public_page
 from .feeds import LatestTripsFeed
 from .sitemaps import SITEMAPS
 from .staff import evidence, followup, owner, review
+
+
+class TagSlugConverter:
+    """A tag's slug: Chinese and all, but never a slash or a control character."""
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tag")
 
 app_name = "tours"
 
@@ -17,7 +32,7 @@ urlpatterns = [
     path("trips/<int:pk>/report.docx", views.trip_report_docx, name="trip-report-docx"),
     path("trips/<int:pk>/itinerary.ics", views.trip_itinerary_ics, name="trip-itinerary-ics"),
     path("actions/", views.action_board, name="action-board"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag-detail"),
+    path("tags/<tag:slug>/", views.tag_detail, name="tag-detail"),
     path("search/", explore.search, name="search"),
     path("hosts/<int:pk>/", explore.host_detail, name="host-detail"),
     path("insights/", explore.insights, name="insights"),
