@@ -52,16 +52,34 @@ def test_insights_draw_every_chart_and_a_province_click_lists_its_trips(
     assert errors == [] and foreign == []
     assert not has_horizontal_overflow(page)
 
-    guangzhou = page.evaluate(
-        """() => {
-            const el = document.querySelector('[data-chart=provinces]');
-            el.scrollIntoView();
-            const [x, y] = echarts.getInstanceByDom(el)
-                .convertToPixel({seriesIndex: 0}, [113.27, 23.13]);
-            const box = el.getBoundingClientRect();
-            return [box.left + x, box.top + y];
-        }"""
-    )
-    page.mouse.click(*guangzhou)
-    page.wait_for_url("**/trips/?province=*")
+    click_on_the_map(page, longitude=113.27, latitude=23.13)  # Guangzhou
     assert unquote(page.url).endswith("province=广东省")
+
+
+def click_on_the_map(page, *, longitude, latitude, attempts=3):
+    """Click a place on the province map, as a reader would, and wait for the trip list.
+
+    The map's position is read just before each click; on a loaded machine a late layout
+    shift can move it, so a click that leads nowhere is tried again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        point = page.evaluate(
+            """([lng, lat]) => {
+                const el = document.querySelector('[data-chart=provinces]');
+                el.scrollIntoView({block: "center"});
+                const [x, y] = echarts.getInstanceByDom(el)
+                    .convertToPixel({seriesIndex: 0}, [lng, lat]);
+                const box = el.getBoundingClientRect();
+                return [box.left + x, box.top + y];
+            }""",
+            [longitude, latitude],
+        )
+        page.mouse.click(*point)
+        try:
+            page.wait_for_url("**/trips/?province=*", timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
