@@ -36,6 +36,7 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="tours-faults-"))
     try:
         env = base_env(workdir, workdir / "static")
+        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         results = {"sqlite_writers": sqlite_writers(workdir, env)}
         results["postgres_restart"] = postgres_restart(workdir, env)
     finally:
