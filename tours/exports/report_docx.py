@@ -118,7 +118,7 @@ class _ReportWriter:
     def insights(self):
         doc = self.doc
         doc.heading(_("Insights and lessons for us"))
-        doc.heading(_("Insights"), 2)
+        doc.heading(_("What we take from it"), 2)
         insights = [t for _tag, items in self._groups(Takeaway.Kind.INSIGHT) for t in items]
         self._takeaways(insights) if insights else doc.paragraph(_("None recorded."))
         doc.heading(_("Where we fall short"), 2)
