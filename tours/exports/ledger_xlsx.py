@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -48,7 +49,7 @@ def _latest_update(action) -> str:
 def columns() -> list[LedgerColumn]:
     return [
         LedgerColumn(_("No."), 6, lambda a, n: n, centred=True),
-        LedgerColumn(_("Action"), 34, lambda a, n: a.title),
+        LedgerColumn(pgettext("ledger column", "Action"), 34, lambda a, n: a.title),
         LedgerColumn(_("Source trip"), 24, lambda a, n: a.trip.title),
         LedgerColumn(
             _("Source takeaway"), 30, lambda a, n: "\n".join(t.text for t in a.ledger_sources)
