@@ -53,7 +53,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", False)
+# On for a developer's checkout; every production environment sets DJANGO_DEBUG=0, and
+# then refuses to start without a real secret key (check --deploy flags a forgotten one).
+DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
