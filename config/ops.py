@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -46,6 +47,11 @@ def _check_cache():
     cache.set("healthz", "ok", 10)
     if cache.get("healthz") != "ok":
         raise RuntimeError("cache did not return what was stored")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def server_error(request):

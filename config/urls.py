@@ -42,6 +42,8 @@ account_patterns = [
 
 urlpatterns = [
     path("healthz", ops.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page, the admin's included.
+    path("favicon.ico", ops.favicon),
     # Before the admin's own URLs, whose catch-all would answer this path with a 404.
     path("admin/search/", admin.site.admin_view(staff_search), name="staff-search"),
     path("admin/", admin.site.urls),

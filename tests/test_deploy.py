@@ -110,3 +110,9 @@ def test_errors_are_logged_as_json_lines():
         record.exc_info = sys.exc_info()
     entry = json.loads(JsonFormatter().format(record))
     assert entry["level"] == "ERROR" and "坏数据" in entry["exception"]
+
+
+def test_the_favicon_browsers_ask_for_exists(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response.url).status_code == 200
