@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = {"1x": 1, "10x": 10}
-MEASURE_SECONDS = int(os.environ.get("BENCH_SECONDS", 8))
+MEASURE_SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 60))
 SECRET = "bench-only-secret-key-that-is-long-enough-for-django-checks-0123456789"
 UNCACHED_LUA = """
