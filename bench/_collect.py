@@ -6,7 +6,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results.json"
 
-results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+results = {}
 for path in sorted(BENCH.glob("*.json")):
     if path != RESULTS:
         results[path.stem] = json.loads(path.read_text())
