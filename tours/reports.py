@@ -7,6 +7,7 @@ from itertools import groupby
 
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
@@ -143,9 +144,10 @@ def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripRepor
     visits = list(
         _rows(SiteVisit, internal)
         .filter(trip=trip)
-        .select_related("host_organization", "presenter__organization")
+        .select_related("host_organization", "presenter")
         .prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
     )
+    _label_visits(visits, link_hosts=trip.is_public)
     takeaways = list(
         _rows(Takeaway, internal)
         .filter(trip=trip)
@@ -255,6 +257,18 @@ def _sections(takeaways) -> list[TakeawaySection]:
             )
         )
     return sections
+
+
+def _label_visits(visits, *, link_hosts: bool):
+    """What the itinerary prints for each visit, worked out once rather than per template node."""
+    kinds = {value: str(label) for value, label in SiteVisit.Kind.choices}
+    host_urls = {}
+    for visit in visits:
+        visit.kind_label = kinds[visit.kind]
+        host = visit.host_organization_id
+        if link_hosts and host and host not in host_urls:
+            host_urls[host] = reverse("tours:host-detail", args=[host])
+        visit.host_url = host_urls.get(host, "")
 
 
 def _attach_visits(rows, visits) -> list:

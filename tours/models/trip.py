@@ -397,6 +397,11 @@ class SiteVisit(models.Model):
     def __str__(self):
         return f"{formats.date_format(self.date, 'SHORT_DATE_FORMAT')} {self.name}"
 
+    @property
+    def time_text(self) -> str:
+        """08:30—09:30, or the start alone; the same in every language."""
+        return "—".join(t.strftime("%H:%M") for t in (self.start_time, self.end_time) if t)
+
     def clean(self):
         if self.start_time and self.end_time and self.end_time < self.start_time:
             raise ValidationError(

@@ -23,13 +23,6 @@ def date_range(start, end):
 
 
 @register.filter
-def time_range(start, end):
-    if start and end:
-        return f"{formats.time_format(start, 'H:i')}—{formats.time_format(end, 'H:i')}"
-    return formats.time_format(start, "H:i") if start else ""
-
-
-@register.filter
 def signed(value):
     """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
     if value is None:
