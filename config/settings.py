@@ -137,6 +137,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The heaviest public parts (tours/templating.py); Django templates place them.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "tours.templating.environment"},
+    },
 ]
 
 # Database: SQLite at the project root unless DATABASE_URL says otherwise.

@@ -1,5 +1,7 @@
 from django import template
+from django.template import engines
 from django.utils import formats
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -58,15 +60,8 @@ def section_number(n):
     return f"{text}、"
 
 
-@register.inclusion_tag("tours/_picture.html")
-def picture(photo, size="thumb", larger="medium", sizes="100vw", alt=""):
-    """A photo as <picture>: WebP for browsers that take it, JPEG for the others.
-
-    Both carry a srcset of `size` and the `larger` rendition, so a sharp screen or a
-    wide slot gets the larger one; width and height keep the layout from jumping.
-    """
-    small = photo.rendition(size)
-    big = photo.rendition(larger) if larger else None
-    if big is not None and (big.url == small.url or not small.width):
-        big = None
-    return {"small": small, "big": big, "sizes": sizes, "alt": alt}
+@register.simple_tag(takes_context=True)
+def jinja(context, template_name, **values):
+    """Render a Jinja2 template (tours/templating.py) here, with the values named."""
+    template = engines["jinja2"].get_template(template_name)
+    return mark_safe(template.render(values, request=context.get("request")))
