@@ -15,6 +15,7 @@ from . import search as search_index
 from .caching import cached_public_page
 from .insights import build_insights
 from .models import Photo, SiteVisit, Takeaway
+from .templating import form_renderer
 
 EXAMPLES = ["招商", "链长", "技改", "民宿", "营商环境", "5G"]
 
@@ -23,6 +24,8 @@ class SearchForm(forms.Form):
     # No max_length: a long query is cut to its first words, not refused.
     q = forms.CharField(label=_("Search"), required=False)
     type = forms.ChoiceField(required=False)
+
+    default_renderer = form_renderer
 
     def __init__(self, data):
         super().__init__(data)

@@ -4,16 +4,62 @@ The report, the trip cards and the action list render several thousand nodes a p
 Jinja2 compiles them to Python and renders them several times faster than Django's
 templates (`make bench` measures it). Pages stay Django templates and place these parts
 with `{% jinja %}` (tours/templatetags/tours.py), so each partial exists once.
+
+A report asks for the same few labels, dates and links hundreds of times; each is worked
+out once per process and language rather than once per row.
 """
 
+from functools import lru_cache
+
+from django.forms.renderers import Jinja2 as Jinja2FormRenderer
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, Undefined
 
 from .templatetags.tours import date_range, plain_number, section_number, signed
+
+MEMO_SIZE = 4096
+
+# Public filter forms render their widgets with Django's Jinja2 form templates: a select of
+# every tag or province is an included template per option in Django's own engine.
+# One instance, so its engine and compiled templates live as long as the process.
+form_renderer = Jinja2FormRenderer()
+
+
+@lru_cache(MEMO_SIZE)
+def _gettext(language, message):
+    return gettext(message)
+
+
+@lru_cache(MEMO_SIZE)
+def _ngettext(language, singular, plural, n):
+    return ngettext(singular, plural, n)
+
+
+@lru_cache(MEMO_SIZE)
+def _date(language, value, format_name):
+    return defaultfilters.date(value, format_name)
+
+
+@lru_cache(MEMO_SIZE)
+def _url(prefix, name, args):
+    return reverse(name, args=args)
+
+
+@lru_cache(MEMO_SIZE)
+def _choice_labels(field, language) -> dict:
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+def choice_label(obj, field_name: str) -> str:
+    """What `get_<field>_display()` says, without hashing every choice's lazy label."""
+    field = obj._meta.get_field(field_name)
+    value = getattr(obj, field_name)
+    return _choice_labels(field, get_language()).get(value, value)
 
 
 def photo_sources(photo, size: str, larger: str | None):
@@ -35,13 +81,22 @@ def linebreaksbr(value):
 def environment(**options):
     # Django picks DebugUndefined in debug; pages must read the same in either mode.
     env = Environment(extensions=["jinja2.ext.i18n"], **{**options, "undefined": Undefined})
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(
+        lambda message: _gettext(get_language(), message),
+        lambda singular, plural, n: _ngettext(get_language(), singular, plural, n),
+        newstyle=True,
+    )
     env.globals.update(
-        url=lambda name, *args: reverse(name, args=args), static=static, photo_sources=photo_sources
+        url=lambda name, *args: _url(get_script_prefix(), name, args),
+        static=static,
+        photo_sources=photo_sources,
     )
     env.filters.update(
-        date=defaultfilters.date,
+        date=lambda value, format_name=None: _date(
+            get_language(), template_localtime(value), format_name
+        ),
         date_range=date_range,
+        label=choice_label,
         linebreaksbr=linebreaksbr,
         plain_number=plain_number,
         section_number=section_number,

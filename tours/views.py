@@ -1,8 +1,10 @@
 """The public site: published reports and what came of them, read-only, nothing private."""
 
+from collections import defaultdict
+
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -15,27 +17,48 @@ from .exports.report_docx import build_report_docx, report_title
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
 from .reports import build_report, trip_and_related, with_latest_update
 from .staff.access import staff_area
+from .templating import form_renderer
 
 TRIPS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
 
 
 def public_trips():
-    """Public trips with their public counts and the places of their public visits."""
-    places = SiteVisit.objects.public().only("trip_id", "province", "city").order_by("date", "id")
+    """Public trips with their public counts; `with_public_places` adds their places."""
     visible_cover = Photo.objects.visible().filter(pk=OuterRef("cover_photo_id"))
     return (
         Trip.objects.public()
         .with_counts(public=True)
         .annotate(cover_is_visible=Exists(visible_cover))
         .select_related("cover_photo")
-        .prefetch_related(Prefetch("site_visits", queryset=places, to_attr="public_visits"))
     )
+
+
+def with_public_places(trips) -> list:
+    """The trips, each with the places of its public visits as `public_visits`.
+
+    One row per trip and place, in the order the trip first went there: a full page of
+    trips has hundreds of visits, and loading them all is what made long lists slow.
+    """
+    trips = list(trips)
+    places = defaultdict(list)
+    rows = (
+        SiteVisit.objects.public()
+        .filter(trip__in=trips)
+        .values_list("trip_id", "province", "city", named=True)
+        .annotate(first_date=Min("date"), first_id=Min("id"))
+        .order_by("trip_id", "first_date", "first_id")
+    )
+    for row in rows:
+        places[row.trip_id].append(row)
+    for trip in trips:
+        trip.public_visits = places[trip.pk]
+    return trips
 
 
 @cached_public_page
 def home(request):
-    trips = list(public_trips().order_by("-start_date", "-id")[:6])
+    trips = with_public_places(public_trips().order_by("-start_date", "-id")[:6])
     featured = (
         Takeaway.objects.public()
         .filter(kind=Takeaway.Kind.QUOTE, review_status=Takeaway.ReviewStatus.FEATURED)
@@ -67,6 +90,8 @@ class TripFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), required=False)
     province = forms.ChoiceField(label=_("province"), required=False)
     tag = forms.ChoiceField(label=_("tag"), required=False)
+
+    default_renderer = form_renderer
 
     def __init__(self, data, *, trips):
         super().__init__(data)
@@ -106,6 +131,7 @@ def trip_list(request):
     form = TripFilterForm(request.GET, trips=Trip.objects.public())
     trips = form.filter(public_trips()).order_by("-start_date", "-id")
     page = Paginator(trips, TRIPS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = with_public_places(page.object_list)
     return render(request, "tours/trip_list.html", {"form": form, "page": page})
 
 
@@ -133,6 +159,8 @@ class ActionFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("responsible unit"), required=False, coerce=int)
     trip = forms.TypedChoiceField(label=_("trip"), required=False, coerce=int)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+    default_renderer = form_renderer
 
     def __init__(self, data, *, actions):
         super().__init__(data)
@@ -188,7 +216,7 @@ def action_board(request):
 @cached_public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    trips = list(public_trips().filter(tags=tag).order_by("-start_date")[:50])
+    trips = with_public_places(public_trips().filter(tags=tag).order_by("-start_date")[:50])
     takeaways = list(
         Takeaway.objects.public()
         .filter(tags=tag)

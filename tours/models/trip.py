@@ -203,7 +203,7 @@ class Trip(models.Model):
 
     @property
     def public_destinations(self) -> str:
-        """Destinations from the public visits a list prefetched as `public_visits`."""
+        """Destinations from the public places a list attached as `public_visits`."""
         return self.destination_text(getattr(self, "public_visits", []))
 
     def destination_text(self, visits=None) -> str:
