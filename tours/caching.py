@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.translation import get_language, get_language_from_request
@@ -32,9 +33,13 @@ def content_version() -> int:
 
 
 def bump_content_version(**kwargs):
-    # A fresh value rather than an increment: no read-modify-write race between workers,
-    # and never a value an old page was stored under.
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """Retire every cached page once the change being saved is committed.
+
+    After the commit, not before: a reader between the two would cache the old content
+    under the new version. A fresh value rather than an increment: no read-modify-write
+    race between workers, and never a value an old page was stored under.
+    """
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None))
 
 
 def _page_key(request, language: str) -> str:
