@@ -1,14 +1,15 @@
 """`make bench`: throughput, query counts and memory of the public site at 1× and 10× data.
 
-For each size: a fresh SQLite database seeded with `seed_demo --scale N`, gunicorn with two
-sync workers on 127.0.0.1, and wrk (loopback only, bounded in time) against a static file,
-a bare Django view, and the public pages uncached and cached. Then 64 concurrent clients
-for 60 s on the report, list and search pages. Targets are ratios within the same run, so
-they hold on any machine; results go to bench/web.json and a printed table.
+For each size: one SQLite database seeded with `seed_demo --scale N` (10× over 1×),
+gunicorn with two sync workers on 127.0.0.1, and wrk (loopback only, bounded in time)
+against a static file, a bare Django view, and the public pages uncached and cached. Then
+64 concurrent clients for 60 s on the report, list and search pages. Targets are ratios
+within the same run, so they hold on any machine; results go to bench/web.json and a
+printed table.
 
 The machine this runs on changes speed by half from one second to the next (a CPU-bound loop
 measured per second varies 1.7×), so no figure is compared with one measured a minute
-earlier: each is measured right after a run of the bare view, and every ratio is the median,
+earlier: each page is measured right after a run of the bare view, and every ratio is the median,
 over ROUNDS rounds, of figure ÷ the hello beside it. The 1×/10× comparisons compare those
 ratios: a page whose cost does not grow with the data keeps its ratio to hello.
 """
