@@ -20,7 +20,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, Undefined
 
-from .templatetags.tours import date_range, plain_number, section_number, signed
+from .templatetags.tours import date_range
 
 MEMO_SIZE = 4096
 
@@ -72,6 +72,39 @@ def photo_sources(photo, size: str, larger: str | None):
     if big is not None and (big.url == small.url or not small.width):
         big = None
     return small, big
+
+
+def signed(value):
+    """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+    return f"+{text}" if value > 0 else text.replace("-", "−")
+
+
+def plain_number(value):
+    """A decimal without trailing zeros: 215.6000 → 215.6."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if hasattr(value, "normalize") else value
+
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def section_number(n):
+    """一、 二、 … in Chinese (as 考察报告 number their parts), 1. 2. … otherwise."""
+    if get_language() != "zh-hans":
+        return f"{n}."
+    if n < 10:
+        return f"{_CHINESE_DIGITS[n]}、"
+    tens, ones = divmod(n, 10)
+    text = (
+        ("" if tens == 1 else _CHINESE_DIGITS[tens])
+        + "十"
+        + (_CHINESE_DIGITS[ones] if ones else "")
+    )
+    return f"{text}、"
 
 
 def linebreaksbr(value):

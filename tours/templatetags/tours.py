@@ -24,42 +24,6 @@ def date_range(start, end):
     return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
 
 
-@register.filter
-def signed(value):
-    """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    return f"+{text}" if value > 0 else text.replace("-", "−")
-
-
-@register.filter
-def plain_number(value):
-    """A decimal without trailing zeros: 215.6000 → 215.6."""
-    if value is None:
-        return ""
-    return f"{value.normalize():f}" if hasattr(value, "normalize") else value
-
-
-_CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-@register.filter
-def section_number(n):
-    """一、 二、 … in Chinese (as 考察报告 number their parts), 1. 2. … otherwise."""
-    if get_language() != "zh-hans":
-        return f"{n}."
-    if n < 10:
-        return f"{_CHINESE_DIGITS[n]}、"
-    tens, ones = divmod(n, 10)
-    text = (
-        ("" if tens == 1 else _CHINESE_DIGITS[tens])
-        + "十"
-        + (_CHINESE_DIGITS[ones] if ones else "")
-    )
-    return f"{text}、"
-
-
 @register.simple_tag(takes_context=True)
 def jinja(context, template_name, **values):
     """Render a Jinja2 template (tours/templating.py) here, with the values named."""
