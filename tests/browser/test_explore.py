@@ -41,11 +41,14 @@ def test_insights_draw_every_chart_and_a_province_click_lists_its_trips(
     page.on("pageerror", lambda error: errors.append(str(error)))
     foreign = record_foreign_requests(page, live_server)
     page.goto(f"{live_server.url}/insights/")
+    # Predicates are functions, not expressions: under the page's CSP (no 'unsafe-eval')
+    # Playwright may eval a string once, but an expression is eval'd again on every poll.
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-chart]')].every(el => el.querySelector('canvas'))"
+        "() => [...document.querySelectorAll('[data-chart]')]"
+        ".every(el => el.querySelector('canvas'))"
     )
     page.wait_for_function(
-        "echarts.getInstanceByDom(document.querySelector('[data-chart=provinces]'))"
+        "() => echarts.getInstanceByDom(document.querySelector('[data-chart=provinces]'))"
         ".getOption().series.length > 0"
     )
     screenshot(page, f"insights-{width}")
