@@ -1,4 +1,4 @@
-"""Print the database queries each public page makes, uncached, as JSON (run by bench/run.py)."""
+"""Print the database queries each public page makes, uncached, as JSON (run by bench/web.py)."""
 
 import json
 import os

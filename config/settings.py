@@ -199,13 +199,18 @@ else:
             "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "study-tours-cache")
         ),
     }
+# DJANGO_PAGE_CACHE=0 renders every page afresh: for the benchmark's uncached figures, and
+# to rule the cache out when looking into a problem.
+PAGE_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
 CACHES = {
     "default": SHARED_CACHE,
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    },
+    "pages": PAGE_CACHE
+    if env_bool("DJANGO_PAGE_CACHE", True)
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
