@@ -9,13 +9,14 @@ read often, so a global version is enough.
 
 import hashlib
 import time
-from functools import wraps
+from functools import lru_cache, partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language, get_language_from_request
 
 VERSION_KEY = "public-pages:version"
@@ -42,22 +43,32 @@ def bump_content_version(**kwargs):
     transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None))
 
 
-def _page_key(request, language: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-page:{content_version()}:{language}:{path}"
+def _page_key(request, language: str, query: tuple[str, ...]) -> str:
+    """The page's key: its path and the values of the query parameters it reads, in order."""
+    params = sorted((name, value) for name in query for value in request.GET.getlist(name))
+    page = hashlib.sha256(f"{request.path}?{urlencode(params)}".encode()).hexdigest()
+    return f"public-page:{content_version()}:{language}:{page}"
 
 
-def cached_public_page(view):
+def cached_public_page(view=None, *, query=(), unless=None):
     """Serve a public page from the cache, with headers browsers and proxies can reuse.
 
-    Only successful GET/HEAD responses are kept. The view must not depend on who asks.
+    `query` names the parameters the page reads; the key holds only those. A link with
+    parameters added on the way (WeChat's `from=…&isappinstalled=0`, `utm_…`, a made-up
+    `?x=1`) gets the cached page instead of a render of its own, and cannot crowd the real
+    pages out of the cache. The view must not depend on who asks, except where
+    `unless(request)` holds: then it answers itself and nothing is cached.
+    Only successful GET/HEAD responses are kept.
     """
+    if view is None:
+        return partial(cached_public_page, query=query, unless=unless)
+    query = tuple(sorted(set(query)))
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or (unless and unless(request)):
             return view(request, *args, **kwargs)
-        key = _page_key(request, get_language())
+        key = _page_key(request, get_language(), query)
         response = pages.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -74,14 +85,26 @@ def cached_public_page(view):
             pages.set(key, response, PAGE_TIMEOUT)
         return response
 
+    wrapper.cached_page_query = query
     return wrapper
+
+
+@lru_cache(maxsize=4096)
+def _cached_page_query(urlconf: str, path: str) -> tuple[str, ...] | None:
+    """The query parameters of the cached page at `path`; None where no page is cached."""
+    try:
+        view = resolve(path, urlconf).func
+    except Resolver404:
+        return None
+    return getattr(view, "cached_page_query", None)
 
 
 class CachedPageMiddleware:
     """Answer a reader without a session from the page cache before sessions, auth and CSRF run.
 
-    Most readers are anonymous; for them a cached page costs two cache reads. Requests with
-    a session (staff) go on to the views, whose decorator serves the same cache.
+    Most readers are anonymous; for them a cached page costs two cache reads. The URL's
+    view, resolved once per path, says whether its page is cached and by which parameters.
+    Requests with a session (staff) go on to the views, whose decorator serves the same cache.
     """
 
     SKIPPED = ("/admin/", "/review/", "/my-actions/", "/accounts/", "/static/", "/media/")
@@ -95,7 +118,10 @@ class CachedPageMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(self.SKIPPED)
         ):
-            response = pages.get(_page_key(request, get_language_from_request(request)))
-            if response is not None:
-                return response
+            query = _cached_page_query(settings.ROOT_URLCONF, request.path_info)
+            if query is not None:
+                language = get_language_from_request(request)
+                response = pages.get(_page_key(request, language, query))
+                if response is not None:
+                    return response
         return self.get_response(request)

@@ -56,7 +56,7 @@ def run_search(request, *, public_only: bool) -> dict:
     return context
 
 
-@cached_public_page
+@cached_public_page(query=(*SearchForm.base_fields, "page"))
 def search(request):
     return render(request, "tours/search.html", run_search(request, public_only=True))
 
@@ -119,17 +119,17 @@ def host_detail(request, pk):
     )
 
 
+def sees_every_record(request) -> bool:
+    return request.user.has_perm("tours.view_trip")
+
+
+@cached_public_page(unless=sees_every_record)
 def insights(request):
     """Figures across trips; staff who may view trips see every record, never cached."""
-    if request.user.has_perm("tours.view_trip"):
+    if sees_every_record(request):
         response = _insights_page(request, public_only=False)
         patch_cache_control(response, private=True, no_store=True)
         return response
-    return _public_insights(request)
-
-
-@cached_public_page
-def _public_insights(request):
     return _insights_page(request, public_only=True)
 
 

@@ -39,7 +39,7 @@ urlpatterns = [
     path("feed/", cached_public_page(LatestTripsFeed()), name="feed"),
     path(
         "sitemap.xml",
-        cached_public_page(sitemap),
+        cached_public_page(sitemap, query=("p",)),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -126,7 +126,7 @@ class TripFilterForm(forms.Form):
         return trips
 
 
-@cached_public_page
+@cached_public_page(query=(*TripFilterForm.base_fields, "page"))
 def trip_list(request):
     form = TripFilterForm(request.GET, trips=Trip.objects.public())
     trips = form.filter(public_trips()).order_by("-start_date", "-id")
@@ -190,7 +190,7 @@ class ActionFilterForm(forms.Form):
         return actions
 
 
-@cached_public_page
+@cached_public_page(query=(*ActionFilterForm.base_fields, "page"))
 def action_board(request):
     """The public accountability board: every public commitment and how far it has come."""
     form = ActionFilterForm(request.GET, actions=ActionItem.objects.public())

@@ -395,6 +395,38 @@ class TestCaching:
         Trip.objects.filter(pk=planted.pk).update(title="赴广东中山、江门学习考察")
         assert "赴广东中山、江门学习考察" in client.get(url).content.decode()
 
+    def test_parameters_a_page_does_not_read_get_its_cached_page(
+        self, client, planted, django_assert_num_queries
+    ):
+        """A link shared in WeChat, tagged by a tracker or made up still finds the cached page."""
+        for url in (planted.get_absolute_url(), "/trips/", "/actions/", "/search/?q=招商"):
+            client.get(url)
+            sep = "&" if "?" in url else "?"
+            for added in ("from=singlemessage&isappinstalled=0", "utm_source=qq", "x=123"):
+                with django_assert_num_queries(0):
+                    assert client.get(f"{url}{sep}{added}").status_code == 200, url
+
+    def test_each_filter_and_page_number_is_a_page_of_its_own(self, client, planted):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        factories.TripFactory(title="赴浙江安吉学习考察", status="published", kind="exchange")
+        assert "赴浙江安吉学习考察" in client.get("/trips/").content.decode()
+        filtered = client.get("/trips/?kind=study_tour&year=2024").content.decode()
+        assert "赴广东中山学习考察" in filtered and "赴浙江安吉学习考察" not in filtered
+        with CaptureQueriesContext(connection) as rendered:
+            again = client.get("/trips/?year=2024&from=timeline&kind=study_tour")  # another order
+        assert again.content.decode() == filtered and not rendered.captured_queries
+        with CaptureQueriesContext(connection) as rendered:
+            client.get("/trips/?page=2")
+        assert rendered.captured_queries
+
+    def test_staff_who_see_every_record_get_insights_uncached(self, client, leader, planted):
+        client.get("/insights/")
+        client.force_login(leader)
+        response = client.get("/insights/")
+        assert "no-store" in response.headers["Cache-Control"]
+
     def test_unchanged_page_answers_304(self, client, planted):
         first = client.get(planted.get_absolute_url())
         again = client.get(planted.get_absolute_url(), HTTP_IF_NONE_MATCH=first.headers["ETag"])
