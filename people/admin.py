@@ -3,14 +3,15 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history import HistoryAdmin
 
 from .models import Organization, Participant
 from .services import merge_organizations
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ["name", "parent", "region"]
     search_fields = ["name", "region"]
     list_select_related = ["parent"]
@@ -62,7 +63,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SimpleHistoryAdmin):
+class ParticipantAdmin(HistoryAdmin):
     list_display = ["name", "gender", "organization", "title", "phone"]
     list_filter = ["gender"]
     # Searching by organization and title tells apart people who share a name.

@@ -297,6 +297,25 @@ class TestHistory:
         page = client.get(reverse("admin:tours_trip_history", args=[trip.pk]))
         assert "editor" in page.content.decode()
 
+    def test_the_history_page_shows_what_the_form_shows_not_stored_values(self, client, editor):
+        trip = factories.TripFactory(status="draft", theme="")
+        trip.status, trip.theme = "submitted", "学习营商环境改革"
+        trip.cover_photo = factories.PhotoFactory(trip=trip)
+        trip.save()
+        visit = factories.SiteVisitFactory(trip=trip, is_public=False)
+        visit.is_public = True
+        visit.save()
+        client.force_login(editor)
+
+        def history_of(name, pk):
+            return client.get(reverse(f"admin:tours_{name}_history", args=[pk])).content.decode()
+
+        page = history_of("trip", trip.pk)
+        assert "草稿&nbsp;&rarr;&nbsp;&nbsp;待审核" in page
+        assert "-&nbsp;&rarr;&nbsp;&nbsp;学习营商环境改革" in page
+        assert "pk=None" not in page and ">None<" not in page
+        assert "否&nbsp;&rarr;&nbsp;&nbsp;是" in history_of("sitevisit", visit.pk)
+
 
 class TestLanguage:
     def test_admin_speaks_chinese_by_default(self, client, editor):

@@ -5,8 +5,8 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.db import models
 from django.forms import BaseInlineFormSet, Textarea
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import HistoryAdmin
 from tours.models import Trip
 
 # Foreign keys that may only point at rows of the same trip.
@@ -181,7 +181,7 @@ class AdminStyleMixin:
 
 
 class TripPartAdmin(
-    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, SimpleHistoryAdmin
+    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, HistoryAdmin
 ):
     """The own page of a trip's part: its trip-scoped pickers list that trip's rows only.
 

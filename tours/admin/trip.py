@@ -7,8 +7,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import HistoryAdmin
 from tours import services
 from tours.models import (
     ActionItem,
@@ -157,7 +157,7 @@ class TripAdmin(
     StampCreatorMixin,
     AutocompleteMixin,
     TripLockMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     list_display = [
         "title",
