@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import simple_history.models
 import tours.models.action
-import tours.models.trip
+import tours.models.photo
 import tours.tagging
 from django.conf import settings
 from django.db import migrations, models
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
             name='Photo',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=tours.models.trip.photo_upload_to, verbose_name='image')),
+                ('image', models.ImageField(upload_to=tours.models.photo.photo_upload_to, verbose_name='image')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='caption')),
                 ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='taken at')),
                 ('photographer', models.CharField(blank=True, max_length=50, verbose_name='photographer')),

@@ -3,8 +3,9 @@
 from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
 from .notice import EmailDigest
+from .photo import Photo
 from .search import SearchEntry
-from .trip import Photo, SiteVisit, Trip, TripMember
+from .trip import SiteVisit, Trip, TripMember
 
 __all__ = [
     "ActionItem",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from tours.imaging import ProcessedPhoto, process_photo
 from tours.models import Photo, SiteVisit, Trip
-from tours.models.trip import photo_upload_to
+from tours.models.photo import photo_upload_to
 
 
 def check_can_edit_photos(user, trip: Trip, permission: str = "tours.change_photo") -> None:
