@@ -1,8 +1,10 @@
 """A 录入员 uploads a day's photos in the browser, sorts them, and a reader views them."""
 
 import datetime
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import ARTIFACTS
@@ -65,26 +67,28 @@ def test_bulk_upload_keeps_the_good_files_and_explains_the_bad_one(
     page.set_input_files("input[type=file]", [good, broken, afternoon])
     page.get_by_role("button", name="上传").click()
 
+    next_step = page.get_by_role("link", name="整理并公开照片")
+    expect(next_step).to_be_visible(timeout=60_000)
     summary = page.locator(".upload-summary")
-    summary.filter(has_text="归入考察点").wait_for(timeout=60_000)
-    assert "已添加 2 张照片（共 3 张）" in summary.inner_text()
+    expect(summary).to_contain_text("已添加 2 张照片（共 3 张）")
+    expect(summary).to_contain_text("归入考察点")
     items = page.locator(".upload-item")
-    assert items.count() == 3
-    assert page.locator(".upload-item progress").count() == 3
-    assert items.nth(0).locator(".upload-item__status").inner_text() == "已添加"
-    assert items.nth(1).locator(".upload-item__status").inner_text() == "未通过"
-    assert "文件不完整" in items.nth(1).locator(".upload-item__error").inner_text()
-    assert items.nth(2).locator(".upload-item__status").inner_text() == "已添加"
+    expect(items).to_have_count(3)
+    expect(page.locator(".upload-item progress")).to_have_count(3)
+    expect(items.nth(0).locator(".upload-item__status")).to_have_text("已添加")
+    expect(items.nth(1).locator(".upload-item__status")).to_have_text("未通过")
+    expect(items.nth(1).locator(".upload-item__error")).to_contain_text("文件不完整")
+    expect(items.nth(2).locator(".upload-item__status")).to_have_text("已添加")
     assert not has_horizontal_overflow(page)
     screenshot(page, f"photo-upload-{width}")
 
-    page.get_by_role("link", name="整理并公开照片").click()
+    next_step.click()
     page.wait_for_url("**/photos/")
     groups = page.locator(".photo-group")
-    assert groups.count() == 2
-    assert "三角镇企业服务中心" in groups.nth(0).locator("h2").inner_text()
-    assert "美的集团全球创新中心" in groups.nth(1).locator("h2").inner_text()
-    assert groups.nth(0).locator(".photo-card").count() == 1
+    expect(groups).to_have_count(2)
+    expect(groups.nth(0).locator("h2")).to_contain_text("三角镇企业服务中心")
+    expect(groups.nth(1).locator("h2")).to_contain_text("美的集团全球创新中心")
+    expect(groups.nth(0).locator(".photo-card")).to_have_count(1)
     screenshot(page, f"photo-grid-{width}")
 
 
@@ -103,8 +107,9 @@ def test_staff_publish_a_photo_and_a_reader_opens_it_in_the_viewer(
         ],
     )
     page.get_by_role("button", name="上传").click()
-    page.locator(".upload-summary").filter(has_text="归入考察点").wait_for(timeout=60_000)
-    page.get_by_role("link", name="整理并公开照片").click()
+    next_step = page.get_by_role("link", name="整理并公开照片")
+    expect(next_step).to_be_visible(timeout=60_000)
+    next_step.click()
 
     cards = page.locator(".photo-card")
     for n in range(2):
@@ -112,37 +117,38 @@ def test_staff_publish_a_photo_and_a_reader_opens_it_in_the_viewer(
         cards.nth(n).get_by_label("公开").check()
     cards.nth(0).get_by_label("封面").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已修改 2 张照片").is_visible()
+    expect(page.get_by_text("已修改 2 张照片")).to_be_visible()
     Trip.objects.filter(pk=trip.pk).update(status="published")
 
     reader = page_at(375)
     reader.goto(live_server.url + "/trips/")
-    assert reader.locator(".trip-card__cover img").is_visible()
+    expect(reader.locator(".trip-card__cover img")).to_be_visible()
     reader.goto(f"{live_server.url}/trips/{trip.pk}/")
     thumbnail = reader.get_by_role("img", name="考察团参观现场1")
     thumbnail.scroll_into_view_if_needed()
     thumbnail.click()
     viewer = reader.locator("dialog.lightbox")
-    assert viewer.is_visible()
+    expect(viewer).to_be_visible()
     image = viewer.locator("img")
     reader.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
     assert image.evaluate("img => img.currentSrc").endswith("-large.webp")
-    assert "考察团参观现场1" in viewer.inner_text() and "1 / 2" in viewer.inner_text()
+    expect(viewer).to_contain_text("考察团参观现场1")
+    expect(viewer).to_contain_text("1 / 2")
     assert not has_horizontal_overflow(reader)
     reader.screenshot(path=str(ARTIFACTS / "photo-viewer-375.png"))  # the viewport it covers
     reader.keyboard.press("ArrowRight")
-    assert "2 / 2" in viewer.inner_text()
+    expect(viewer).to_contain_text("2 / 2")
     reader.keyboard.press("Escape")
-    assert not viewer.is_visible()
+    expect(viewer).to_be_hidden()
 
     page.goto(f"{live_server.url}/trips/{trip.pk}/")
     page.locator("a[data-lightbox]").nth(1).click()
     page.locator("dialog.lightbox img").evaluate("img => img.decode()")
     page.screenshot(path=str(ARTIFACTS / "photo-viewer-1280.png"))
     page.locator(".lightbox__close").click()
-    assert not page.locator("dialog.lightbox").is_visible()
+    expect(page.locator("dialog.lightbox")).to_be_hidden()
     screenshot(page, "report-with-photos-1280")
 
     # Without JavaScript the thumbnail is a plain link to the large rendition.
@@ -152,5 +158,5 @@ def test_staff_publish_a_photo_and_a_reader_opens_it_in_the_viewer(
     link = plain.locator("a[data-lightbox]").first
     assert link.get_attribute("href").endswith("-large.jpg")
     link.click()
-    assert plain.url.endswith("-large.jpg")
+    expect(plain).to_have_url(re.compile(r"-large\.jpg$"))
     context.close()

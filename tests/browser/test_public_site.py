@@ -1,9 +1,11 @@
 """A reader clicks through the public site in a real browser, on a phone and a desktop."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 # Transactional, so the live server sees the data.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,26 +44,26 @@ def test_home_to_list_to_report_to_tag(live_server, demo, page_at, screenshot, w
 
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
-    assert page.get_by_role("heading", name="最新考察报告").is_visible()
+    expect(page.get_by_role("heading", name="最新考察报告")).to_be_visible()
     assert not has_horizontal_overflow(page)
     screenshot(page, f"home-{width}")
 
     page.get_by_role("link", name="全部考察报告").click()
     page.wait_for_url("**/trips/")
-    assert page.get_by_text("赴广东佛山、中山、东莞等地学习考察").first.is_visible()
+    expect(page.get_by_text("赴广东佛山、中山、东莞等地学习考察").first).to_be_visible()
     assert not has_horizontal_overflow(page)
     screenshot(page, f"trip-list-{width}")
 
     page.get_by_role("link", name="赴广东佛山、中山、东莞等地学习考察").first.click()
     page.wait_for_url("**/trips/*/")
-    assert page.get_by_role("heading", name="一、行程安排").is_visible()
-    assert page.get_by_text("北滘镇党群服务中心").first.is_visible()
+    expect(page.get_by_role("heading", name="一、行程安排")).to_be_visible()
+    expect(page.get_by_text("北滘镇党群服务中心").first).to_be_visible()
     assert not has_horizontal_overflow(page)
     screenshot(page, f"report-{width}")
 
     page.locator(".tags a").first.click()
     page.wait_for_url("**/tags/**")
-    assert "标签" in page.title()
+    expect(page).to_have_title(re.compile("标签"))
     assert not has_horizontal_overflow(page)
 
     assert foreign == []
@@ -71,10 +73,11 @@ def test_print_hides_navigation_and_keeps_the_report(live_server, demo, page_at,
     page = page_at(1280)
     page.goto(live_server.url + "/trips/")
     page.get_by_role("link", name="赴广东佛山、中山、东莞等地学习考察").first.click()
+    page.wait_for_url("**/trips/*/")
     page.emulate_media(media="print")
-    assert not page.locator(".site-nav").is_visible()
-    assert not page.locator(".report-toc").is_visible()
-    assert page.get_by_role("heading", name="赴广东佛山、中山、东莞等地学习考察").is_visible()
+    expect(page.locator(".site-nav")).to_be_hidden()
+    expect(page.locator(".report-toc")).to_be_hidden()
+    expect(page.get_by_role("heading", name="赴广东佛山、中山、东莞等地学习考察")).to_be_visible()
     screenshot(page, "report-print")
 
 
@@ -84,7 +87,7 @@ def test_the_action_board_filters_without_javascript(live_server, demo, browser,
     page.goto(live_server.url + "/actions/")
     page.get_by_label("仅看逾期").check()
     page.get_by_role("button", name="筛选").click()
-    assert "overdue=on" in page.url
+    page.wait_for_url(re.compile("overdue=on"))
     assert page.locator(".action--overdue").count() == page.locator(".action").count() > 0
     screenshot(page, "action-board-overdue")
     context.close()

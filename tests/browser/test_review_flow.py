@@ -29,7 +29,7 @@ def demo():
 
 def sign_in(page, live_server, username):
     page.goto(live_server.url + "/accounts/login/")
-    assert page.get_by_role("heading", name="登录").is_visible()
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -44,7 +44,7 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
     # The leader signs in and lands on the desk, where the submitted trip waits.
     sign_in(page, live_server, "leader")
     page.wait_for_url("**/review/")
-    assert page.get_by_role("heading", name="待审核的考察").is_visible()
+    expect(page.get_by_role("heading", name="待审核的考察")).to_be_visible()
     screenshot(page, "review-desk-1280")
     page.get_by_role("link", name=SUBMITTED).click()
     page.wait_for_url("**/review/trips/*/")
@@ -67,16 +67,17 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
     due = datetime.date.today() + datetime.timedelta(days=60)
     form.get_by_label("完成时限").fill(due.isoformat())
     form.get_by_role("button", name="创建落实事项").click()
-    assert page.get_by_text(f"已创建落实事项“{NEW_ITEM}”。").is_visible()
+    expect(page.get_by_text(f"已创建落实事项“{NEW_ITEM}”。")).to_be_visible()
     item = ActionItem.objects.get(title=NEW_ITEM)
     assert item.source_takeaways.count() == 2
 
     # The trip is complete, so it publishes.
     page.get_by_role("button", name="发布考察").click()
-    assert page.get_by_text(f"“{SUBMITTED}”已发布。").is_visible()
+    expect(page.get_by_text(f"“{SUBMITTED}”已发布。")).to_be_visible()
     assert Trip.objects.get(title=SUBMITTED).status == "published"
     screenshot(page, "review-trip-published-1280")
     page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(live_server.url + "/")
 
     # The owner signs in, opens the new item and reports 40 % with a PDF.
     sign_in(page, live_server, "owner")
@@ -91,8 +92,8 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
     report.get_by_label("佐证材料可随落实事项公开").check()
     screenshot(page, "my-action-form-1280")
     report.get_by_role("button", name="提交进展").click()
-    assert page.get_by_text("进展已报送，谢谢。").is_visible()
-    assert page.get_by_role("link", name="下载佐证材料").is_visible()
+    expect(page.get_by_text("进展已报送，谢谢。")).to_be_visible()
+    expect(page.get_by_role("link", name="下载佐证材料")).to_be_visible()
     item.refresh_from_db()
     assert (item.progress, item.status) == (40, "in_progress")
 
@@ -101,7 +102,7 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
         page.goto(live_server.url + url)
         entry = page.locator(f"#action-{item.pk}")
         assert entry.locator("progress").get_attribute("value") == "40"
-        assert entry.get_by_text("已在经信委试行").is_visible()
+        expect(entry.get_by_text("已在经信委试行")).to_be_visible()
         with page.expect_download() as download:
             entry.get_by_role("link", name="佐证材料").click()
         assert download.value.suggested_filename.endswith(".pdf")
@@ -113,6 +114,7 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
 def test_staff_pages_fit_phones_and_desktops(live_server, demo, page_at, screenshot, width):
     page = page_at(width)
     sign_in(page, live_server, "leader")
+    page.wait_for_url("**/review/")
     trip = Trip.objects.get(title=SUBMITTED)
     for url, name in (
         ("/review/", "review-desk"),
@@ -123,6 +125,7 @@ def test_staff_pages_fit_phones_and_desktops(live_server, demo, page_at, screens
         assert not has_horizontal_overflow(page), url
         screenshot(page, f"{name}-{width}")
     page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(live_server.url + "/")
     sign_in(page, live_server, "owner")
     page.wait_for_url("**/my-actions/")
     assert not has_horizontal_overflow(page)
@@ -133,16 +136,17 @@ def test_the_desk_works_without_javascript(live_server, demo, browser, screensho
     context = browser.new_context(java_script_enabled=False, locale="zh-CN")
     page = context.new_page()
     sign_in(page, live_server, "leader")
+    page.wait_for_url("**/review/")
     trip = Trip.objects.get(title=SUBMITTED)
     page.goto(live_server.url + f"/review/trips/{trip.pk}/")
-    assert page.locator(".js-select-all").is_hidden()
+    expect(page.locator(".js-select-all")).to_be_hidden()
     first = page.locator(".review-item").nth(0)
     first.get_by_role("button", name="退回").click()
-    assert page.get_by_text("退回收获时请填写意见，说明要修改什么。").is_visible()
+    expect(page.get_by_text("退回收获时请填写意见，说明要修改什么。")).to_be_visible()
     page.locator('input[name="takeaways"]').nth(0).check()
     page.locator('input[name="takeaways"]').nth(1).check()
     page.get_by_role("button", name="采纳所选").click()
-    assert page.get_by_text("2条收获：采纳。").is_visible()
+    expect(page.get_by_text("2条收获：采纳。")).to_be_visible()
     assert trip.takeaways.filter(review_status="adopted").count() == 2
     screenshot(page, "review-trip-no-js")
     context.close()
