@@ -74,19 +74,19 @@ def photo_sources(photo, size: str, larger: str | None):
     return small, big
 
 
-def signed(value):
-    """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    return f"+{text}" if value > 0 else text.replace("-", "−")
-
-
 def plain_number(value):
     """A decimal without trailing zeros: 215.6000 → 215.6."""
     if value is None:
         return ""
     return f"{value.normalize():f}" if hasattr(value, "normalize") else value
+
+
+def signed(value):
+    """A gap with its sign: +12.5 or −3; trailing zeros of a decimal dropped."""
+    if value is None:
+        return ""
+    text = str(plain_number(value))
+    return f"+{text}" if value > 0 else text.replace("-", "−")
 
 
 _CHINESE_DIGITS = "零一二三四五六七八九"
