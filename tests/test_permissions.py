@@ -7,7 +7,7 @@ product is a row or a column added here. Expected answers:
 - LOGIN: a redirect to a login page (anonymous visitors of staff pages);
 - REDIRECT: a redirect elsewhere (e.g. a signed-in user leaving the login page);
 - 403: signed in, but the role has no business in this area;
-- 404: the role may not know the object exists (DESIGN.md, "Access").
+- 404: the role may not know the object exists (docs/architecture.md, "Access").
 
 To add a URL: write it with `{placeholders}` filled from the `world` fixture (add the
 objects it needs there), and give each role its answer with `expect(...)` or one of the

@@ -169,7 +169,7 @@ class TestOverdue:
 
 
 class TestPublicBoundary:
-    """`.public()` excludes every non-public case DESIGN.md lists."""
+    """`.public()` excludes every non-public case of docs/architecture.md's public boundary."""
 
     @pytest.mark.parametrize("status", ["draft", "submitted"])
     def test_unpublished_trips_and_all_their_parts_are_private(self, status):

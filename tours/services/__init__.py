@@ -1,4 +1,4 @@
-"""Workflows across models (DESIGN.md's service names), one module per area.
+"""Workflows across models (docs/architecture.md names them), one module per area.
 
 Each service is keyword-only, atomic, checks the user's permission itself and raises
 ValidationError or PermissionDenied; views, admin actions and commands all call these.
