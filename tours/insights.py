@@ -6,17 +6,14 @@ figures from public records only (`.public()`); staff with view permission see a
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 from taggit.models import Tag
 
 from .models import ActionItem, ActionUpdate, SiteVisit, Takeaway, Trip
 
 TOP_TAGS = 15
-DONE = (ActionItem.Status.DONE, ActionItem.Status.CLOSED)
 
 # Province names as the stored data spells them → as the vendored map names its regions.
 _MAP_SUFFIXES = (
@@ -95,9 +92,8 @@ class Insights:
         }
 
 
-def build_insights(*, public_only: bool = True, today: date | None = None) -> Insights:
+def build_insights(*, public_only: bool = True) -> Insights:
     """Aggregate the figures; `public_only=False` for staff who may see every record."""
-    today = today or timezone.localdate()
 
     def rows(model):
         return model.objects.public() if public_only else model.objects.all()
@@ -137,16 +133,11 @@ def build_insights(*, public_only: bool = True, today: date | None = None) -> In
     )
 
     statuses = dict(actions.values_list("status").annotate(n=Count("pk")).order_by())
-    overdue = Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=today)
     units = [
         UnitRow(row["owner_organization__name"], row["total"], row["done"], row["overdue"])
-        for row in actions.values("owner_organization__name")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(status__in=DONE)),
-            overdue=Count("pk", filter=overdue),
+        for row in actions.tally_by("owner_organization__name").order_by(
+            "-total", "owner_organization__name"
         )
-        .order_by("-total", "owner_organization__name")
     ]
 
     first_update = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("date", "id")
@@ -161,7 +152,7 @@ def build_insights(*, public_only: bool = True, today: date | None = None) -> In
         .aggregate(average=Avg("delay"), count=Count("pk"))
     )
     total_actions = sum(statuses.values())
-    done_actions = sum(n for status, n in statuses.items() if status in DONE)
+    done_actions = sum(statuses.get(status, 0) for status in ActionItem.FINISHED_STATUSES)
     return Insights(
         years=years,
         kinds=list(Trip.Kind.choices),

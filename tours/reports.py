@@ -13,7 +13,6 @@ from taggit.models import TaggedItem
 
 from .models import (
     ActionItem,
-    ActionUpdate,
     Indicator,
     Instruction,
     Photo,
@@ -24,20 +23,6 @@ from .models import (
     TripMember,
 )
 from .tagging import tags_for
-
-
-def with_latest_update(actions):
-    """Annotate each action item with its latest progress update's date and note, and the
-    stored name of its latest evidence file that may be published."""
-    latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
-        "-date", "-created_at", "-id"
-    )
-    published_evidence = latest.filter(evidence_is_public=True).exclude(evidence="")
-    return actions.annotate(
-        latest_update_date=Subquery(latest.values("date")[:1]),
-        latest_update_note=Subquery(latest.values("note")[:1]),
-        latest_public_evidence=Subquery(published_evidence.values("evidence")[:1]),
-    )
 
 
 @dataclass
@@ -159,7 +144,10 @@ def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripRepor
     for takeaway in takeaways:
         takeaway.tag_list = tags.get(takeaway, [])
     actions = list(
-        with_latest_update(_rows(ActionItem, internal).filter(trip=trip).with_warning())
+        _rows(ActionItem, internal)
+        .filter(trip=trip)
+        .with_warning()
+        .with_latest_update()
         .select_related("owner_organization", "owner")
         .order_by("due_date", "id")
     )
@@ -194,7 +182,7 @@ def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripRepor
         "people": len(members),
         "takeaways": len(takeaways),
         "actions": len(actions),
-        "actions_done": sum(a.status in ("done", "closed") for a in actions),
+        "actions_done": sum(a.is_finished for a in actions),
     }
     return report
 

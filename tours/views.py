@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from .exports.calendar_ics import build_calendar
 from .exports.files import DOCX_TYPE, attachment
 from .exports.report_docx import build_report_docx, report_title
 from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
-from .reports import build_report, trip_and_related, with_latest_update
+from .reports import build_report, trip_and_related
 from .staff.access import staff_area
 from .templating import form_renderer
 
@@ -195,15 +195,10 @@ def action_board(request):
     """The public accountability board: every public commitment and how far it has come."""
     form = ActionFilterForm(request.GET, actions=ActionItem.objects.public())
     actions = form.filter(ActionItem.objects.public())
-    overdue = actions.overdue().values("pk")
-    totals = actions.aggregate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status__in=("done", "closed"))),
-        in_progress=Count("pk", filter=Q(status="in_progress")),
-        overdue=Count("pk", filter=Q(pk__in=overdue)),
-    )
+    totals = actions.tally()
     listed = (
-        with_latest_update(actions.with_warning())
+        actions.with_warning()
+        .with_latest_update()
         .select_related("trip", "owner_organization")
         .order_by("due_date", "id")
     )

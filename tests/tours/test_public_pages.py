@@ -305,6 +305,7 @@ class TestActionBoard:
             "done": 1,
             "in_progress": 1,
             "overdue": 1,
+            "average": pytest.approx(100 / 3),
         }
         overdue = client.get("/actions/", {"overdue": "on"}).content.decode()
         assert "逾期事项" in overdue and "已完成事项" not in overdue

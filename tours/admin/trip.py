@@ -243,7 +243,7 @@ class TripAdmin(
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             trip = Trip.objects.filter(pk=object_id).only("status", "return_comment").first()
-            if trip and trip.status == Trip.Status.DRAFT and trip.return_comment:
+            if trip and trip.is_draft and trip.return_comment:
                 messages.warning(
                     request,
                     gettext("A leader returned this trip: %(comment)s")

@@ -17,7 +17,6 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tours.models import ActionItem, Takeaway
-from tours.reports import with_latest_update
 
 from .files import row_height, workbook_bytes
 from .gongwen import chinese_date
@@ -61,7 +60,7 @@ def columns() -> list[LedgerColumn]:
         LedgerColumn(_("Share done"), 9, lambda a, n: a.progress / 100, "0%", centred=True),
         LedgerColumn(_("Status"), 9, lambda a, n: a.get_status_display(), centred=True),
         LedgerColumn(
-            _("Overdue?"), 8, lambda a, n: _("yes") if a.ledger_overdue else _("no"), centred=True
+            _("Overdue?"), 8, lambda a, n: _("yes") if a.is_overdue else _("no"), centred=True
         ),
     ]
 
@@ -69,16 +68,12 @@ def columns() -> list[LedgerColumn]:
 def ledger_rows(actions):
     """The actions with everything a row shows, in a fixed number of queries."""
     sources = Takeaway.objects.order_by("id").only("id", "text")
-    overdue = set(actions.overdue().values_list("pk", flat=True))
-    rows = list(
-        with_latest_update(actions)
+    return list(
+        actions.with_latest_update()
         .select_related("trip", "owner_organization", "owner")
         .prefetch_related(Prefetch("source_takeaways", queryset=sources, to_attr="ledger_sources"))
         .order_by(*(actions.query.order_by or ActionItem._meta.ordering))
     )
-    for action in rows:
-        action.ledger_overdue = action.pk in overdue
-    return rows
 
 
 def build_ledger(actions, *, title: str = "") -> bytes:
@@ -133,7 +128,7 @@ def _workbook(rows, title: str) -> Workbook:
             )
             if column.number_format:
                 cell.number_format = column.number_format
-            if action.ledger_overdue:
+            if action.is_overdue:
                 cell.fill = OVERDUE_FILL
 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)

@@ -5,7 +5,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,13 +70,54 @@ LAG_POINTS = 25
 DUE_SOON_DAYS = 7
 
 
+def overdue_condition() -> Q:
+    """Open and past its due date, counted in Asia/Shanghai: the one definition of overdue."""
+    return Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate())
+
+
 class ActionItemQuerySet(TripContentQuerySet):
     def open(self):
         return self.filter(status__in=ActionItem.OPEN_STATUSES)
 
+    def finished(self):
+        """Done or closed (销号): the commitments that count as kept."""
+        return self.filter(status__in=ActionItem.FINISHED_STATUSES)
+
     def overdue(self):
         """Open items whose due date has passed, counted in Asia/Shanghai."""
-        return self.open().filter(due_date__lt=timezone.localdate())
+        return self.filter(overdue_condition())
+
+    def tally(self) -> dict:
+        """Total, done (finished), in progress, overdue and average progress of these items."""
+        return self.aggregate(**self._tally_expressions())
+
+    def tally_by(self, *fields, **expressions):
+        """The same tally for each group of `values(*fields, **expressions)`."""
+        return self.values(*fields, **expressions).annotate(**self._tally_expressions())
+
+    @staticmethod
+    def _tally_expressions():
+        return {
+            "total": Count("pk"),
+            "done": Count("pk", filter=Q(status__in=ActionItem.FINISHED_STATUSES)),
+            "in_progress": Count("pk", filter=Q(status=ActionItem.Status.IN_PROGRESS)),
+            "overdue": Count("pk", filter=overdue_condition()),
+            "average": Avg("progress"),
+        }
+
+    def with_latest_update(self):
+        """Annotate each item with its latest progress update's date and note, and the
+        stored name of its latest evidence file that may be published."""
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
+            "-date", "-created_at", "-id"
+        )
+        return self.annotate(
+            latest_update_date=Subquery(latest.values("date")[:1]),
+            latest_update_note=Subquery(latest.values("note")[:1]),
+            latest_public_evidence=Subquery(
+                latest.with_publishable_evidence().values("evidence")[:1]
+            ),
+        )
 
     def with_warning(self):
         """Annotate the three-colour warning (三色预警) of each item as `warning`.
@@ -231,6 +272,15 @@ class ActionItem(models.Model):
         )
 
     @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES
+
+    @property
+    def may_be_closed(self) -> bool:
+        """Only a done item can be closed (销号); `close_action` enforces it."""
+        return self.status == self.Status.DONE
+
+    @property
     def warning_label(self) -> str:
         """The label of the `warning` that `with_warning()` annotated ("" for none)."""
         warning = getattr(self, "warning", "")
@@ -255,6 +305,20 @@ def evidence_upload_to(instance, filename: str) -> str:
     kind = sniff(instance.evidence) if instance.evidence else None
     suffix = kind.extension if kind else PurePosixPath(filename).suffix.lower()[:10]
     return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class ActionUpdateQuerySet(models.QuerySet):
+    def public(self):
+        """Updates of public action items: the public sees their dates, notes and progress."""
+        return self.filter(action__in=ActionItem.objects.public())
+
+    def with_publishable_evidence(self):
+        """Updates whose evidence file its owner marked as publishable."""
+        return self.filter(evidence_is_public=True).exclude(evidence="")
+
+    def public_evidence(self):
+        """Evidence anyone may download: publishable, on a public action item."""
+        return self.public().with_publishable_evidence()
 
 
 class ActionUpdate(models.Model):
@@ -289,6 +353,7 @@ class ActionUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
+    objects = ActionUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -96,6 +96,10 @@ class Takeaway(models.Model):
     def __str__(self):
         return self.text if len(self.text) <= 40 else f"{self.text[:40]}…"
 
+    @property
+    def is_featured(self) -> bool:
+        return self.review_status == self.ReviewStatus.FEATURED
+
     def clean(self):
         check_same_trip(self, "site_visit")
 

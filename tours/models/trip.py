@@ -33,11 +33,11 @@ class TripQuerySet(models.QuerySet):
         `public=True` only what the public may see is counted.
         """
 
-        def count(relation, **filters):
+        def count(relation, subset="all"):
             manager = Trip._meta.get_field(relation).related_model.objects
             # Members have no visibility of their own: a public trip shows its delegation.
             rows = manager.public() if public and hasattr(manager, "public") else manager.all()
-            rows = rows.filter(trip=OuterRef("pk"), **filters).order_by().values("trip")
+            rows = getattr(rows, subset)().filter(trip=OuterRef("pk")).order_by().values("trip")
             return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
         return self.annotate(
@@ -45,7 +45,7 @@ class TripQuerySet(models.QuerySet):
             member_count=count("members"),
             takeaway_count=count("takeaways"),
             action_count=count("action_items"),
-            action_done_count=count("action_items", status__in=("done", "closed")),
+            action_done_count=count("action_items", "finished"),
         )
 
 
@@ -174,6 +174,22 @@ class Trip(models.Model):
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
+
     def missing_for_publication(self) -> list[str]:
         """What the trip still lacks before a leader may publish it, one sentence each."""
         missing = []
@@ -188,7 +204,7 @@ class Trip(models.Model):
     @property
     def is_locked(self) -> bool:
         """An archived trip stays public but can no longer be edited."""
-        return self.status == self.Status.ARCHIVED
+        return self.is_archived
 
     @property
     def days(self) -> int:

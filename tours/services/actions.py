@@ -208,7 +208,7 @@ def close_action(*, action: ActionItem, user) -> ActionItem:
     """A leader closes (销号) a done item, recording when."""
     require_perm(user, "tours.close_actionitem", _("Only leaders can close action items."))
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
-    if action.status != ActionItem.Status.DONE:
+    if not action.may_be_closed:
         raise ValidationError(
             _("Only a done item can be closed; this one is %(status)s.")
             % {"status": action.get_status_display()}

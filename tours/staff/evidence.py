@@ -10,10 +10,7 @@ from tours.models import ActionItem, ActionUpdate
 
 def may_download(user, update: ActionUpdate) -> bool:
     """Staff who may view updates, the item's owners, and anyone for published evidence."""
-    if (
-        update.evidence_is_public
-        and ActionItem.objects.public().filter(pk=update.action_id).exists()
-    ):
+    if ActionUpdate.objects.public_evidence().filter(pk=update.pk).exists():
         return True
     if not user.is_authenticated:
         return False

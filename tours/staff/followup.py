@@ -3,16 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Q
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tours import services
 from tours.models import ActionItem
-from tours.reports import with_latest_update
 
 from .access import reviewer_area
 from .forms import ReviewActionFilterForm
@@ -20,20 +18,6 @@ from .forms import ReviewActionFilterForm
 ACTIONS_PER_PAGE = 50
 OVERDUE_LISTED = 100
 Status = ActionItem.Status
-
-
-def accountability(actions):
-    """Counts and average progress per group of `actions.values(...)`."""
-    return actions.annotate(
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status__in=ActionItem.FINISHED_STATUSES)),
-        in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),
-        overdue=Count(
-            "pk",
-            filter=Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate()),
-        ),
-        average=Avg("progress"),
-    )
 
 
 @reviewer_area
@@ -44,8 +28,8 @@ def overview(request):
     counted = actions.exclude(status=Status.CANCELLED)
     by_unit = [
         {**row, "label": row["owner_organization__name"], "url": f"?unit={row['unit']}"}
-        for row in accountability(
-            counted.values("owner_organization__name", unit=F("owner_organization_id"))
+        for row in counted.tally_by(
+            "owner_organization__name", unit=F("owner_organization_id")
         ).order_by("owner_organization__name")
     ]
     by_trip = [
@@ -54,9 +38,9 @@ def overview(request):
             "label": row["trip__title"],
             "url": reverse("tours:review-trip", args=[row["trip_id"]]) + "#actions",
         }
-        for row in accountability(
-            counted.values("trip_id", "trip__title", "trip__start_date")
-        ).order_by("-trip__start_date", "trip_id")
+        for row in counted.tally_by("trip_id", "trip__title", "trip__start_date").order_by(
+            "-trip__start_date", "trip_id"
+        )
     ]
     overdue = (
         actions.overdue()
@@ -64,7 +48,7 @@ def overview(request):
         .order_by("due_date", "id")[:OVERDUE_LISTED]
     )
     listed = (
-        with_latest_update(actions)
+        actions.with_latest_update()
         .select_related("trip", "owner_organization", "owner")
         .order_by("due_date", "id")
     )

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from tours import services
 from tours.models import ActionItem
-from tours.reports import with_latest_update
 
 from .access import owned_action_or_404, owner_area
 from .forms import ProgressUpdateForm, add_service_errors
@@ -21,7 +20,9 @@ ACTIONS_PER_PAGE = 30
 def my_actions(request):
     """The items the signed-in owner (or their unit) answers for; open ones first."""
     items = (
-        with_latest_update(ActionItem.objects.for_owner(request.user).with_warning())
+        ActionItem.objects.for_owner(request.user)
+        .with_warning()
+        .with_latest_update()
         .select_related("trip", "owner_organization", "owner")
         .annotate(
             finished=Case(
