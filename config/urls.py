@@ -5,8 +5,8 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config import ops
-from tours.explore import staff_search
 from tours.staff import accounts
+from tours.staff.search import staff_search
 
 admin.site.site_header = _("Study Tours administration")
 admin.site.site_title = _("Study Tours")

@@ -82,7 +82,7 @@ def test_a_lost_database_answers_503_in_chinese_not_500(client, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1:5432 failed")
 
-    monkeypatch.setattr("tours.views.build_report", unreachable)
+    monkeypatch.setattr("tours.public.views.build_report", unreachable)
     from tests import factories
 
     trip = factories.TripFactory()

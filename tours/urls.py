@@ -1,11 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import explore, views
 from .caching import cached_public_page
-from .feeds import LatestTripsFeed
-from .sitemaps import SITEMAPS
-from .staff import evidence, followup, owner, review
+from .public import explore, views
+from .public.feeds import LatestTripsFeed
+from .public.sitemaps import SITEMAPS
+from .staff import evidence, followup, owner, preview, review
 
 
 class TagSlugConverter:
@@ -28,7 +28,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("trips/", views.trip_list, name="trip-list"),
     path("trips/<int:pk>/", views.trip_detail, name="trip-detail"),
-    path("trips/<int:pk>/preview/", views.trip_preview, name="trip-preview"),
+    path("trips/<int:pk>/preview/", preview.trip_preview, name="trip-preview"),
     path("trips/<int:pk>/report.docx", views.trip_report_docx, name="trip-report-docx"),
     path("trips/<int:pk>/itinerary.ics", views.trip_itinerary_ics, name="trip-itinerary-ics"),
     path("actions/", views.action_board, name="action-board"),

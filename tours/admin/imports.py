@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tours.exports.files import XLSX_TYPE, attachment
+from tours.exports.sheet_template import build_template
 from tours.models import Trip
 from tours.services import can_import_sheet, import_sheet, preview_sheet
 from tours.sheets import SHEETS, Table, read_sheet
-from tours.sheets.template import build_template
 
 PAYLOAD_MAX_AGE = 60 * 60  # an hour from upload to confirmation
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tours import services
+from tours.filters import ReviewActionFilterForm
 from tours.models import ActionItem
 
 from .access import reviewer_area
-from .forms import ReviewActionFilterForm
 
 ACTIONS_PER_PAGE = 50
 OVERDUE_LISTED = 100

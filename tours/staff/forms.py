@@ -12,7 +12,6 @@ from people.models import Organization, Participant
 from tours.evidence import KINDS
 from tours.models import ActionItem
 from tours.services.workflow import DECISIONS
-from tours.views import ActionFilterForm
 
 
 class DateInput(forms.DateInput):
@@ -141,20 +140,3 @@ class ProgressUpdateForm(forms.Form):
     def __init__(self, *args, action: ActionItem, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "progress": action.progress})
         super().__init__(*args, **kwargs)
-
-
-class ReviewActionFilterForm(ActionFilterForm):
-    """The public board's filters, plus the three-colour warning."""
-
-    warning = forms.ChoiceField(label=_("warning"), required=False)
-    field_order = ["warning", "status", "unit", "trip", "overdue"]
-
-    def __init__(self, data, *, actions):
-        super().__init__(data, actions=actions)
-        self.fields["warning"].choices = [("", _("All")), *ActionItem.Warning.choices]
-
-    def filter(self, actions):
-        actions = super().filter(actions)
-        if self.is_valid() and self.cleaned_data["warning"]:
-            actions = actions.filter(warning=self.cleaned_data["warning"])
-        return actions

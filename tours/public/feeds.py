@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .models import Trip
+from tours.models import Trip
 
 
 class LatestTripsFeed(Feed):

@@ -1,12 +1,12 @@
-"""Downloadable templates: the Chinese header row, an example row, drop-downs for choices."""
+"""Downloadable sheet templates: the Chinese header row, an example row, drop-downs for choices."""
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tours.exports.files import column_width, workbook_bytes
+from tours.sheets import SHEETS
 
-from . import SHEETS
+from .files import column_width, workbook_bytes
 
 EXAMPLE_FILL = PatternFill("solid", fgColor="F2F2F2")
 

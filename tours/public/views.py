@@ -2,22 +2,19 @@
 
 from collections import defaultdict
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Min, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from .caching import cached_public_page
-from .exports.calendar_ics import build_calendar
-from .exports.files import DOCX_TYPE, attachment
-from .exports.report_docx import build_report_docx, report_title
-from .models import ActionItem, Photo, SiteVisit, Takeaway, Trip
-from .reports import build_report, trip_and_related
-from .staff.access import staff_area
-from .templating import form_renderer
+from tours.caching import cached_public_page
+from tours.exports.calendar_ics import build_calendar
+from tours.exports.files import DOCX_TYPE, attachment
+from tours.exports.report_docx import build_report_docx, report_title
+from tours.filters import ActionFilterForm, TripFilterForm
+from tours.models import ActionItem, Photo, SiteVisit, Takeaway, Trip
+from tours.reports import build_report, trip_and_related
 
 TRIPS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
@@ -83,49 +80,6 @@ def home(request):
     )
 
 
-class TripFilterForm(forms.Form):
-    """The trip list's filters; options come from what public trips actually have."""
-
-    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int)
-    kind = forms.ChoiceField(label=_("kind"), required=False)
-    province = forms.ChoiceField(label=_("province"), required=False)
-    tag = forms.ChoiceField(label=_("tag"), required=False)
-
-    default_renderer = form_renderer
-
-    def __init__(self, data, *, trips):
-        super().__init__(data)
-        everything = [("", _("All"))]
-        years = trips.dates("start_date", "year", order="DESC")
-        self.fields["year"].choices = everything + [(d.year, d.year) for d in years]
-        self.fields["kind"].choices = everything + list(Trip.Kind.choices)
-        provinces = (
-            SiteVisit.objects.public()
-            .exclude(province="")
-            .values_list("province", flat=True)
-            .order_by("province")
-            .distinct()
-        )
-        self.fields["province"].choices = everything + [(p, p) for p in provinces]
-        tags = Tag.objects.filter(trip__in=trips).distinct().order_by("name")
-        self.fields["tag"].choices = everything + [(t.slug, t.name) for t in tags]
-
-    def filter(self, trips):
-        if not self.is_valid():
-            return trips
-        data = self.cleaned_data
-        if data["year"]:
-            trips = trips.filter(start_date__year=data["year"])
-        if data["kind"]:
-            trips = trips.filter(kind=data["kind"])
-        if data["province"]:
-            visits = SiteVisit.objects.public().filter(province=data["province"])
-            trips = trips.filter(pk__in=visits.values("trip_id"))
-        if data["tag"]:
-            trips = trips.filter(tags__slug=data["tag"])
-        return trips
-
-
 @cached_public_page(query=(*TripFilterForm.base_fields, "page"))
 def trip_list(request):
     form = TripFilterForm(request.GET, trips=Trip.objects.public())
@@ -142,52 +96,6 @@ def trip_detail(request, pk):
         raise Http404
     report = build_report(trip, related=related)
     return render(request, "tours/trip_detail.html", {"report": report})
-
-
-@staff_area("tours.view_trip", hide=True)
-def trip_preview(request, pk):
-    """Staff (editors, leaders) see any trip as the public will; to others it does not exist."""
-    trip, related = trip_and_related(Trip.objects.all(), pk)
-    if trip is None:
-        raise Http404
-    report = build_report(trip, related=related)
-    return render(request, "tours/trip_detail.html", {"report": report, "preview": True})
-
-
-class ActionFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), required=False)
-    unit = forms.TypedChoiceField(label=_("responsible unit"), required=False, coerce=int)
-    trip = forms.TypedChoiceField(label=_("trip"), required=False, coerce=int)
-    overdue = forms.BooleanField(label=_("overdue only"), required=False)
-
-    default_renderer = form_renderer
-
-    def __init__(self, data, *, actions):
-        super().__init__(data)
-        everything = [("", _("All"))]
-        self.fields["status"].choices = everything + list(ActionItem.Status.choices)
-        units = (
-            actions.values_list("owner_organization_id", "owner_organization__name")
-            .order_by("owner_organization__name")
-            .distinct()
-        )
-        self.fields["unit"].choices = everything + list(units)
-        trips = actions.values_list("trip_id", "trip__title").order_by("trip__title").distinct()
-        self.fields["trip"].choices = everything + list(trips)
-
-    def filter(self, actions):
-        if not self.is_valid():
-            return actions
-        data = self.cleaned_data
-        if data["status"]:
-            actions = actions.filter(status=data["status"])
-        if data["unit"]:
-            actions = actions.filter(owner_organization_id=data["unit"])
-        if data["trip"]:
-            actions = actions.filter(trip_id=data["trip"])
-        if data["overdue"]:
-            actions = actions.overdue()
-        return actions
 
 
 @cached_public_page(query=(*ActionFilterForm.base_fields, "page"))

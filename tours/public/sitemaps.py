@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Trip
+from tours.models import Trip
 
 
 class TripSitemap(Sitemap):

@@ -1,0 +1,1 @@
+"""The public site: read-only pages, feeds and sitemaps, nothing private."""
