@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from people.models import Organization, Participant
-from tours.caching import bump_content_version
+from tours.changes import content_changed
 from tours.models import ActionItem, Trip
 from tours.sheets import SHEETS, RowAction, SheetPreview, Table
 
@@ -66,8 +66,8 @@ def import_sheet(
         raise ValidationError([str(error) for error in preview.errors])
     _save(preview, user)
     if preview.changed_rows or preview.new_people or preview.new_organizations:
-        Trip.objects.filter(pk=trip.pk).update(updated_at=timezone.now())
-        bump_content_version()
+        # New rows were bulk-created, which sends no signals.
+        content_changed(trip_id=trip.pk, reindex=True)
     return preview
 
 
