@@ -20,7 +20,7 @@ from tests.tours.sheet_files import (
     upload,
     xlsx,
 )
-from tours.models import SiteVisit, TripMember
+from tours.models import ActionItem, SiteVisit, TripMember
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +126,16 @@ def test_an_import_retires_the_published_reports_cached_page(
     assert "华阳湿地公园" in reader.get(trip.get_absolute_url()).content.decode()
     trip.refresh_from_db()
     assert trip.updated_at > before
+
+
+def test_a_sheet_that_would_close_an_item_is_refused_on_its_status_cell(client, editor, trip):
+    client.force_login(editor)
+    rows = [ACTIONS_HEADER, ["建立链长制度", "梁平区招商投资促进中心", "", "", "已销号", "", ""]]
+    page = client.post(import_url(trip, "actions"), {"file": upload(xlsx(rows))})
+    assert [(e.row, e.column) for e in page.context["preview"].errors] == [(2, "状态")]
+    html = page.content.decode()
+    assert "“已销号”不能通过表格导入" in html and "确认导入" not in html
+    assert not ActionItem.objects.exists()
 
 
 def test_a_damaged_upload_is_refused_on_the_file_field(client, editor, trip):

@@ -5,7 +5,6 @@ from collections import defaultdict
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -80,8 +79,8 @@ def _save(preview: SheetPreview, user):
     new_rows = defaultdict(list)
     for row in preview.changed_rows:
         obj = row.obj
-        if isinstance(obj, ActionItem):
-            _stamp_action(obj, user)
+        if isinstance(obj, ActionItem) and obj.pk is None:
+            obj.created_by = user
         if row.action == RowAction.CREATE:
             new_rows[type(obj)].append(obj)
         else:
@@ -98,10 +97,3 @@ def _create(model, objs, user):
 def _update(obj, user):
     obj._history_user = user
     obj.save()
-
-
-def _stamp_action(action: ActionItem, user):
-    if action.pk is None and user is not None:
-        action.created_by = user
-    if action.status == ActionItem.Status.CLOSED and action.closed_at is None:
-        action.closed_at = timezone.now()
