@@ -73,8 +73,9 @@ def test_roster_creates_members_people_and_organizations(trip, editor):
         ("刘芳", "member", "副主任", "梁平区农业农村委"),
         ("马超", "liaison", "干部科科长", "梁平区委组织部"),
     ]
+    assert [m.note for m in members] == ["素食", "", ""]
     zhou = Participant.objects.get(name="周建国")
-    assert (zhou.phone, zhou.gender, zhou.note) == ("13912345678", "male", "素食")
+    assert (zhou.phone, zhou.gender) == ("13912345678", "male")
     assert zhou.history.get().history_user == editor
 
 
@@ -107,6 +108,21 @@ def test_a_changed_role_updates_the_member(trip):
     preview = run(trip, changed)
     assert (preview.created, preview.updated, preview.unchanged) == (0, 1, 2)
     assert trip.members.get(participant__name="周建国").role == "deputy"
+
+
+def test_a_rosters_note_belongs_to_that_trips_membership_not_to_the_person(trip):
+    person = factories.ParticipantFactory(
+        name="周建国", organization__name="梁平区委组织部", note="组织部内部掌握的情况"
+    )
+    run(trip, ROSTER)  # 周建国's 备注: 素食
+    later = factories.TripFactory(status="draft", title="赴浙江安吉学习考察")
+    run(
+        later, [ROSTER_HEADER, ["周建国", "男", "梁平区委组织部", "部长", "团长", "", "晚一天报到"]]
+    )
+    assert trip.members.get(participant=person).note == "素食"
+    assert later.members.get(participant=person).note == "晚一天报到"
+    person.refresh_from_db()
+    assert person.note == "组织部内部掌握的情况"  # the person's own note, untouched
 
 
 def test_roster_problems_are_reported_by_row_and_column(trip):

@@ -138,6 +138,14 @@ def test_a_sheet_that_would_close_an_item_is_refused_on_its_status_cell(client, 
     assert not ActionItem.objects.exists()
 
 
+def test_the_trip_page_edits_each_members_note_for_this_trip(client, editor, trip):
+    factories.TripMemberFactory(trip=trip, participant__name="周建国", note="素食")
+    client.force_login(editor)
+    page = client.get(reverse("admin:tours_trip_change", args=[trip.pk]))
+    assert page.status_code == 200
+    assert "素食" in page.content.decode()
+
+
 def test_a_damaged_upload_is_refused_on_the_file_field(client, editor, trip):
     client.force_login(editor)
     page = client.post(import_url(trip), {"file": upload(b"\x89PNG\r\n\x1a\n\x00", "a.xlsx")})

@@ -92,19 +92,23 @@ class RosterImporter(SheetImporter):
                 gender=gender or "",
                 title=title,
                 phone=phone or "",
-                note=record.get("note", "").strip(),
             )
+            member = members.get(person.pk) if person.pk else None
             values = {
                 "role": role or TripMember.Role.MEMBER,
                 "title": title or person.title,
                 "organization": organization,
                 "order": order,
             }
+            # An empty cell (or no 备注 column) leaves the note the member already has.
+            note = record.get("note", "").strip()
+            if note or member is None:
+                values["note"] = note
             filled = person.pk and person in self.preview.filled_people
             self.plan_object(
                 number,
                 _person_label(name, unit, title),
-                members.get(person.pk) if person.pk else None,
+                member,
                 partial(TripMember, trip=self.trip, participant=person),
                 values,
                 exclude=["trip", "participant", "organization"],
