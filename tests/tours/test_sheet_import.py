@@ -125,6 +125,38 @@ def test_a_rosters_note_belongs_to_that_trips_membership_not_to_the_person(trip)
     assert person.note == "组织部内部掌握的情况"  # the person's own note, untouched
 
 
+def test_a_partial_roster_keeps_the_order_and_puts_new_members_after_the_last(trip):
+    members = [factories.TripMemberFactory(trip=trip, order=n) for n in range(1, 6)]
+    third = members[2].participant
+    rows = [
+        ROSTER_HEADER,
+        ["王强", "男", "梁平区委组织部", "科员", "团员", "", ""],
+        [third.name, "", third.organization.name, third.title, "团员", "", ""],
+        ["李娜", "女", "梁平区农业农村委", "科员", "团员", "", ""],
+    ]
+    run(trip, rows)
+    orders = [(m.participant.name, m.order) for m in trip.members.select_related("participant")]
+    assert orders == [
+        *((m.participant.name, n) for n, m in enumerate(members, start=1)),
+        ("王强", 6),
+        ("李娜", 7),
+    ]
+
+
+def test_a_whole_roster_orders_the_delegation_by_its_rows(trip):
+    run(trip, ROSTER)
+    reordered = [
+        ROSTER[0],
+        ROSTER[3],
+        ["新来的", "", "梁平区委组织部", "", "", "", ""],
+        *ROSTER[1:3],
+    ]
+    run(trip, reordered)
+    names = [m.participant.name for m in trip.members.order_by("order")]
+    assert names == ["马超", "新来的", "周建国", "刘芳"]
+    assert [m.order for m in trip.members.all()] == [1, 2, 3, 4]
+
+
 def test_roster_problems_are_reported_by_row_and_column(trip):
     rows = [
         ROSTER_HEADER,
