@@ -130,6 +130,8 @@ def test_an_import_retires_the_published_reports_cached_page(
 
 def test_a_sheet_that_would_close_an_item_is_refused_on_its_status_cell(client, editor, trip):
     client.force_login(editor)
+    upload_page = client.get(import_url(trip, "actions")).content.decode()
+    assert "表格只能把新事项登记为未启动或推进中" in upload_page
     rows = [ACTIONS_HEADER, ["建立链长制度", "梁平区招商投资促进中心", "", "", "已销号", "", ""]]
     page = client.post(import_url(trip, "actions"), {"file": upload(xlsx(rows))})
     assert [(e.row, e.column) for e in page.context["preview"].errors] == [(2, "状态")]

@@ -34,6 +34,11 @@ OPEN_CHOICES = [
 class ActionImporter(SheetImporter):
     sheet = "actions"
     title = gettext_lazy("action items")
+    rules = gettext_lazy(
+        "A sheet records new items as 未启动 or 推进中 with progress under 100; an item "
+        "already on the trip keeps its status and progress, which move only with its "
+        "progress updates and the leaders' decisions."
+    )
     columns = [
         Column(
             "title",

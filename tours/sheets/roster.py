@@ -38,6 +38,11 @@ def parse_phone(text: str) -> str:
 class RosterImporter(SheetImporter):
     sheet = "roster"
     title = gettext_lazy("roster")
+    rules = gettext_lazy(
+        "A sheet listing the whole delegation sets its order by its rows; a sheet listing "
+        "part of it keeps everyone's place and adds new members after the last. 备注 is "
+        "this trip's note on the member, never the person's own note."
+    )
     columns = [
         Column("name", "姓名", required=True, example="张明"),
         Column("gender", "性别", example="男", choices=("男", "女")),
