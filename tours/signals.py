@@ -2,21 +2,20 @@
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
-from .caching import bump_content_version
+from .changes import content_changed
 from .search import indexing as search_indexing
 
 
-def touch_trip(sender, instance, **kwargs):
+def record_changed(sender, instance, raw=False, **kwargs):
     """A change to a trip's part is a change to the trip (feeds and sitemaps date by it)."""
-    if kwargs.get("raw"):
-        return  # loading a fixture or backup keeps the recorded dates
-    trip_id = getattr(instance, "trip_id", None)
-    if trip_id is not None:
-        from .models import Trip
+    # Loading a fixture or a backup keeps the recorded dates.
+    trip_id = None if raw else getattr(instance, "trip_id", None)
+    content_changed(trip_id=trip_id)
 
-        Trip.objects.filter(pk=trip_id).update(updated_at=timezone.now())
+
+def relation_changed(sender, **kwargs):
+    content_changed()
 
 
 # Records no public page shows (the search index is derived data): saving them must not
@@ -35,7 +34,6 @@ def connect():
         if model.__name__.startswith("Historical") or model.__name__ in UNSEEN_MODELS:
             continue
         for signal in (post_save, post_delete):
-            signal.connect(bump_content_version, sender=model, dispatch_uid=f"bump-{model}")
-            signal.connect(touch_trip, sender=model, dispatch_uid=f"touch-{model}")
-    m2m_changed.connect(bump_content_version, dispatch_uid="bump-m2m")
+            signal.connect(record_changed, sender=model, dispatch_uid=f"changed-{model}")
+    m2m_changed.connect(relation_changed, dispatch_uid="changed-m2m")
     search_indexing.connect()

@@ -37,6 +37,22 @@ def test_staff_get_the_roster_with_phones(client, editor, trip):
     assert rows[2][1] == "刘芳"
 
 
+def test_the_note_column_is_this_trips_note_never_the_persons(client, editor, trip):
+    member = trip.members.get(participant__name="周建国")
+    member.note = "素食"
+    member.save()
+    member.participant.note = "组织部内部掌握的情况"
+    member.participant.save()
+    client.force_login(editor)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(roster_url(trip)).content)).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[1][7] == "素食"
+    assert "组织部内部掌握的情况" not in {cell for row in rows for cell in row}
+
+
 def test_leaders_may_download_it_too(client, leader, trip):
     client.force_login(leader)
     assert client.get(roster_url(trip)).status_code == 200

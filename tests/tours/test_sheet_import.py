@@ -39,7 +39,7 @@ ACTIONS = [
     ACTIONS_HEADER,
     ["建立“链长+链主”季度对接会制度", "梁平区招商投资促进中心", "陈晓红", "2024年6月30日",
      "正在办理", "30%", "每季度召开一次"],
-    ["设立企业服务专员", "梁平区发展改革委", "", "2024-09-30", "已办结", "100", ""],
+    ["设立企业服务专员", "梁平区发展改革委", "", "2024-09-30", "未开始", "", ""],
 ]  # fmt: skip
 
 
@@ -73,8 +73,9 @@ def test_roster_creates_members_people_and_organizations(trip, editor):
         ("刘芳", "member", "副主任", "梁平区农业农村委"),
         ("马超", "liaison", "干部科科长", "梁平区委组织部"),
     ]
+    assert [m.note for m in members] == ["素食", "", ""]
     zhou = Participant.objects.get(name="周建国")
-    assert (zhou.phone, zhou.gender, zhou.note) == ("13912345678", "male", "素食")
+    assert (zhou.phone, zhou.gender) == ("13912345678", "male")
     assert zhou.history.get().history_user == editor
 
 
@@ -107,6 +108,53 @@ def test_a_changed_role_updates_the_member(trip):
     preview = run(trip, changed)
     assert (preview.created, preview.updated, preview.unchanged) == (0, 1, 2)
     assert trip.members.get(participant__name="周建国").role == "deputy"
+
+
+def test_a_rosters_note_belongs_to_that_trips_membership_not_to_the_person(trip):
+    person = factories.ParticipantFactory(
+        name="周建国", organization__name="梁平区委组织部", note="组织部内部掌握的情况"
+    )
+    run(trip, ROSTER)  # 周建国's 备注: 素食
+    later = factories.TripFactory(status="draft", title="赴浙江安吉学习考察")
+    run(
+        later, [ROSTER_HEADER, ["周建国", "男", "梁平区委组织部", "部长", "团长", "", "晚一天报到"]]
+    )
+    assert trip.members.get(participant=person).note == "素食"
+    assert later.members.get(participant=person).note == "晚一天报到"
+    person.refresh_from_db()
+    assert person.note == "组织部内部掌握的情况"  # the person's own note, untouched
+
+
+def test_a_partial_roster_keeps_the_order_and_puts_new_members_after_the_last(trip):
+    members = [factories.TripMemberFactory(trip=trip, order=n) for n in range(1, 6)]
+    third = members[2].participant
+    rows = [
+        ROSTER_HEADER,
+        ["王强", "男", "梁平区委组织部", "科员", "团员", "", ""],
+        [third.name, "", third.organization.name, third.title, "团员", "", ""],
+        ["李娜", "女", "梁平区农业农村委", "科员", "团员", "", ""],
+    ]
+    run(trip, rows)
+    orders = [(m.participant.name, m.order) for m in trip.members.select_related("participant")]
+    assert orders == [
+        *((m.participant.name, n) for n, m in enumerate(members, start=1)),
+        ("王强", 6),
+        ("李娜", 7),
+    ]
+
+
+def test_a_whole_roster_orders_the_delegation_by_its_rows(trip):
+    run(trip, ROSTER)
+    reordered = [
+        ROSTER[0],
+        ROSTER[3],
+        ["新来的", "", "梁平区委组织部", "", "", "", ""],
+        *ROSTER[1:3],
+    ]
+    run(trip, reordered)
+    names = [m.participant.name for m in trip.members.order_by("order")]
+    assert names == ["马超", "新来的", "周建国", "刘芳"]
+    assert [m.order for m in trip.members.all()] == [1, 2, 3, 4]
 
 
 def test_roster_problems_are_reported_by_row_and_column(trip):
@@ -221,7 +269,7 @@ def test_actions_are_created_with_owners_deadlines_and_status_synonyms(trip, edi
     assert (first.status, first.progress, first.owner.name) == ("in_progress", 30, "陈晓红")
     assert first.owner.organization.name == "梁平区招商投资促进中心"
     assert (first.due_date, first.description) == (datetime.date(2024, 6, 30), "每季度召开一次")
-    assert (second.status, second.progress, second.owner) == ("done", 100, None)
+    assert (second.status, second.progress, second.owner) == ("not_started", 0, None)
     assert first.created_by == editor
 
 
@@ -237,6 +285,40 @@ def test_importing_the_same_actions_again_keeps_progress_posted_since(trip):
     assert (action.progress, action.status) == (60, "in_progress")
 
 
+def test_a_sheet_cannot_finish_close_or_cancel_an_item(trip):
+    rows = [
+        ACTIONS_HEADER,
+        ["建立制度", "梁平区发展改革委", "", "", "已完成", "100", ""],
+        ["设立专员", "梁平区发展改革委", "", "", "已销号", "", ""],
+        ["召开推介会", "梁平区发展改革委", "", "", "已取消", "", ""],
+        ["编制图谱", "梁平区发展改革委", "", "", "推进中", "40", ""],
+    ]
+    with pytest.raises(ValidationError) as refused:
+        run(trip, rows, "actions")
+    rule = (
+        "不能通过表格导入：表格只能登记状态为未启动、推进中的事项，"
+        "办结、销号和取消须在督办流程中办理。"
+    )
+    assert refused.value.messages == [
+        f"第2行“状态”列：“已完成”{rule}",
+        "第2行“进度”列：表格不能登记 100% 的进度：事项由责任单位报送进展后办结。",
+        f"第3行“状态”列：“已销号”{rule}",
+        f"第4行“状态”列：“已取消”{rule}",
+    ]
+    assert not ActionItem.objects.exists()  # nothing of a bad sheet is imported
+
+
+def test_importing_the_actions_again_never_changes_an_items_status_or_progress(trip):
+    run(trip, ACTIONS, "actions")
+    action = ActionItem.objects.get(progress=30)
+    ActionItem.objects.filter(pk=action.pk).update(status="done", progress=100)
+    changed = [ACTIONS[0], [*ACTIONS[1][:4], "未启动", "10", ACTIONS[1][6]], ACTIONS[2]]
+    again = run(trip, changed, "actions")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.closed_at) == ("done", 100, None)
+
+
 def test_action_problems_are_reported_by_row_and_column(trip):
     rows = [
         ACTIONS_HEADER,
@@ -245,7 +327,7 @@ def test_action_problems_are_reported_by_row_and_column(trip):
     assert errors_of(trip, rows, "actions") == [
         "第2行“责任单位”列：“责任单位”不能为空。",
         "第2行“完成时限”列：日期“2024-13-01”不存在。",
-        "第2行“状态”列：“搁置”不在可选范围内，可选：未启动、推进中、已完成、已销号、已取消。",
+        "第2行“状态”列：“搁置”不在可选范围内，可选：未启动、推进中。",
         "第2行“进度”列：完成进度须在 0 到 100 之间。",
     ]
 

@@ -2,16 +2,25 @@
 
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
 from django.core import signing
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories
-from tests.tours.sheet_files import ITINERARY_HEADER, ROSTER_HEADER, csv_bytes, upload, xlsx
-from tours.models import SiteVisit, TripMember
+from tests.tours.sheet_files import (
+    ACTIONS_HEADER,
+    ITINERARY_HEADER,
+    ROSTER_HEADER,
+    csv_bytes,
+    upload,
+    xlsx,
+)
+from tours.models import ActionItem, SiteVisit, TripMember
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +79,73 @@ def test_editor_imports_a_60_row_wps_itinerary_after_fixing_the_two_flagged_rows
     assert done.status_code == 302
     assert SiteVisit.objects.filter(trip=trip).count() == 60
     assert SiteVisit.objects.first().history.first().history_user == editor
+
+
+def confirm(client, trip, sheet, rows):
+    """Upload `rows` as `sheet`, then confirm the preview, as the editor does."""
+    preview = client.post(import_url(trip, sheet), {"file": upload(xlsx(rows))})
+    assert preview.context["preview"].errors == []
+    done = client.post(import_url(trip, sheet), {"payload": preview.context["payload"]})
+    assert done.status_code == 302
+
+
+def public_search(q) -> str:
+    """The public search page's text, without the marks around what matched."""
+    html = Client().get(reverse("tours:search"), {"q": q}).content.decode()
+    return re.sub(r"</?mark>", "", html)
+
+
+def test_imported_rows_are_found_by_search_at_once(client, editor):
+    trip = factories.TripFactory(status="published")
+    client.force_login(editor)
+    itinerary = [ITINERARY_HEADER, ["2024/2/27", "9:00", "", "华阳湿地公园", "其他"]]
+    confirm(client, trip, "itinerary", itinerary)
+    actions = [ACTIONS_HEADER, ["建立链长季度对接会制度", "梁平区招商投资促进中心", "", "", ""]]
+    confirm(client, trip, "actions", actions)
+
+    assert "华阳湿地公园" in public_search("湿地")
+    assert "建立链长季度对接会制度" in public_search("对接会")
+    admin = client.get(reverse("admin:tours_actionitem_changelist"), {"q": "对接会"})
+    assert admin.context["cl"].result_count == 1
+    admin = client.get(reverse("admin:tours_sitevisit_changelist"), {"q": "湿地"})
+    assert admin.context["cl"].result_count == 1
+
+
+def test_an_import_retires_the_published_reports_cached_page(
+    client, editor, django_capture_on_commit_callbacks
+):
+    trip = factories.TripFactory(status="published")
+    factories.SiteVisitFactory(trip=trip, name="三角镇企业服务中心")
+    reader = Client()
+    assert "华阳湿地公园" not in reader.get(trip.get_absolute_url()).content.decode()
+    before = trip.updated_at
+    client.force_login(editor)
+    itinerary = [ITINERARY_HEADER, ["2024/2/27", "9:00", "", "华阳湿地公园", "其他"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, trip, "itinerary", itinerary)
+    assert "华阳湿地公园" in reader.get(trip.get_absolute_url()).content.decode()
+    trip.refresh_from_db()
+    assert trip.updated_at > before
+
+
+def test_a_sheet_that_would_close_an_item_is_refused_on_its_status_cell(client, editor, trip):
+    client.force_login(editor)
+    upload_page = client.get(import_url(trip, "actions")).content.decode()
+    assert "表格只能把新事项登记为未启动或推进中" in upload_page
+    rows = [ACTIONS_HEADER, ["建立链长制度", "梁平区招商投资促进中心", "", "", "已销号", "", ""]]
+    page = client.post(import_url(trip, "actions"), {"file": upload(xlsx(rows))})
+    assert [(e.row, e.column) for e in page.context["preview"].errors] == [(2, "状态")]
+    html = page.content.decode()
+    assert "“已销号”不能通过表格导入" in html and "确认导入" not in html
+    assert not ActionItem.objects.exists()
+
+
+def test_the_trip_page_edits_each_members_note_for_this_trip(client, editor, trip):
+    factories.TripMemberFactory(trip=trip, participant__name="周建国", note="素食")
+    client.force_login(editor)
+    page = client.get(reverse("admin:tours_trip_change", args=[trip.pk]))
+    assert page.status_code == 200
+    assert "素食" in page.content.decode()
 
 
 def test_a_damaged_upload_is_refused_on_the_file_field(client, editor, trip):

@@ -76,7 +76,13 @@ class SheetImportViews:
             self.has_change_permission(request, trip) and can_import_sheet(request.user, sheet)
         ):
             raise PermissionDenied
-        context = {"trip": trip, "sheet": sheet, "sheet_title": SHEETS[sheet].title}
+        importer = SHEETS[sheet]
+        context = {
+            "trip": trip,
+            "sheet": sheet,
+            "sheet_title": importer.title,
+            "sheet_rules": importer.rules,
+        }
         form = SheetUploadForm(sheet=sheet)
         if request.method == "POST" and "payload" in request.POST:
             return self._confirm(request, trip, sheet, context)

@@ -56,7 +56,7 @@ class ProvinceListFilter(admin.SimpleListFilter):
 
 class TripMemberInline(TripPartInline):
     model = TripMember
-    fields = ["order", "participant", "role", "title", "organization"]
+    fields = ["order", "participant", "role", "title", "organization", "note"]
     autocomplete_fields = ["participant", "organization"]
     show_change_link = False
 

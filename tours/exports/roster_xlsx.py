@@ -31,7 +31,7 @@ def build_roster(trip) -> bytes:
                 m.title,
                 m.get_role_display(),
                 m.participant.phone,
-                m.participant.note,
+                m.note,
             ]
             for n, m in enumerate(members, start=1)
         ]

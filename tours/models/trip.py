@@ -293,6 +293,9 @@ class TripMember(models.Model):
         help_text=_("Leave empty to copy the person's current organization."),
     )
     order = models.PositiveIntegerField(_("order"), default=0)
+    # The roster's 备注 (diet, health, a late arrival) holds for this trip only; the
+    # person's own note is the department's and stays off every roster.
+    note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
 

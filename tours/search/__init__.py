@@ -2,8 +2,8 @@
 
 `search(parse_query(q))` answers the public search page; staff pass `public_only=False`.
 The index lives in `SearchEntry` plus an engine-specific full-text index (backends.py),
-kept in step by signals (indexing.py); `reindex_trip` after bulk changes, and
-`manage.py rebuild_search_index` to build it from scratch.
+kept in step by signals (indexing.py) and, after writes that send none, by
+`tours.changes.content_changed`; `manage.py rebuild_search_index` builds it from scratch.
 """
 
 from .documents import BY_SLUG, KINDS

@@ -5,12 +5,11 @@ from collections import defaultdict
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from people.models import Organization, Participant
-from tours.caching import bump_content_version
+from tours.changes import content_changed
 from tours.models import ActionItem, Trip
 from tours.sheets import SHEETS, RowAction, SheetPreview, Table
 
@@ -66,8 +65,8 @@ def import_sheet(
         raise ValidationError([str(error) for error in preview.errors])
     _save(preview, user)
     if preview.changed_rows or preview.new_people or preview.new_organizations:
-        Trip.objects.filter(pk=trip.pk).update(updated_at=timezone.now())
-        bump_content_version()
+        # New rows were bulk-created, which sends no signals.
+        content_changed(trip_id=trip.pk, reindex=True)
     return preview
 
 
@@ -80,8 +79,8 @@ def _save(preview: SheetPreview, user):
     new_rows = defaultdict(list)
     for row in preview.changed_rows:
         obj = row.obj
-        if isinstance(obj, ActionItem):
-            _stamp_action(obj, user)
+        if isinstance(obj, ActionItem) and obj.pk is None:
+            obj.created_by = user
         if row.action == RowAction.CREATE:
             new_rows[type(obj)].append(obj)
         else:
@@ -98,10 +97,3 @@ def _create(model, objs, user):
 def _update(obj, user):
     obj._history_user = user
     obj.save()
-
-
-def _stamp_action(action: ActionItem, user):
-    if action.pk is None and user is not None:
-        action.created_by = user
-    if action.status == ActionItem.Status.CLOSED and action.closed_at is None:
-        action.closed_at = timezone.now()

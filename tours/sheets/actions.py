@@ -2,6 +2,7 @@
 
 from functools import partial
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tours.models import ActionItem
@@ -23,11 +24,21 @@ STATUS_SYNONYMS = {
     "已中止": ActionItem.Status.CANCELLED,
     "取消": ActionItem.Status.CANCELLED,
 }
+# A sheet records commitments; finishing, closing (销号) and cancelling them are the
+# follow-up workflow's, so a sheet sets no other status and never 100 %.
+OPEN_CHOICES = [
+    (v, label) for v, label in ActionItem.Status.choices if v in ActionItem.OPEN_STATUSES
+]
 
 
 class ActionImporter(SheetImporter):
     sheet = "actions"
     title = gettext_lazy("action items")
+    rules = gettext_lazy(
+        "A sheet records new items as 未启动 or 推进中 with progress under 100; an item "
+        "already on the trip keeps its status and progress, which move only with its "
+        "progress updates and the leaders' decisions."
+    )
     columns = [
         Column(
             "title",
@@ -50,7 +61,7 @@ class ActionImporter(SheetImporter):
             "状态",
             ("办理状态", "进展状态"),
             example="推进中",
-            choices=tuple(str(label) for _, label in ActionItem.Status.choices),
+            choices=tuple(str(label) for _, label in OPEN_CHOICES),
         ),
         Column("progress", "进度", ("完成进度", "进度（%）", "进度(%)"), example="30"),
         Column("description", "备注", ("说明", "具体内容"), example=""),
@@ -79,10 +90,8 @@ class ActionImporter(SheetImporter):
             title = self.require(number, record, "title")
             unit = self.require(number, record, "owner_organization")
             due = self.parse(number, record, "due_date", parse_date)
-            status = self.parse(
-                number, record, "status", parse_choice, statuses, ActionItem.Status.choices
-            )
-            progress = self.parse(number, record, "progress", parse_percent)
+            status = self._status(number, record, statuses)
+            progress = self._progress(number, record)
             if not (title and unit) or self.duplicate(seen, title, number, "title"):
                 continue
             organization = directory.organization(unit)
@@ -90,19 +99,15 @@ class ActionImporter(SheetImporter):
             owner = directory.person(owner_name, organization, row=number) if owner_name else None
             action = existing.get(title)
             values = {"owner_organization": organization, "owner": owner, "due_date": due}
-            # Empty cells leave what the item already records (progress posted since).
-            for name, value in (
-                ("status", status),
-                ("progress", progress),
-                ("description", record.get("description", "").strip()),
-            ):
-                if value not in (None, "") or action is None:
-                    values[name] = value
-            values["status"] = values.get("status") or (
-                action.status if action else ActionItem.Status.NOT_STARTED
-            )
-            if values.get("progress") is None:
-                values["progress"] = action.progress if action else 0
+            # An empty cell leaves the description the item already has.
+            description = record.get("description", "").strip()
+            if description or action is None:
+                values["description"] = description
+            # Only a new item takes the sheet's status and progress: afterwards they move
+            # only through progress updates and the leaders' decisions.
+            if action is None:
+                values["status"] = status or ActionItem.Status.NOT_STARTED
+                values["progress"] = progress or 0
             self.plan_object(
                 number,
                 title,
@@ -112,3 +117,36 @@ class ActionImporter(SheetImporter):
                 exclude=["trip", "owner_organization", "owner"],
             )
         self.validate_people(directory, self.field_columns)
+
+    def _status(self, number, record, statuses):
+        status = self.parse(number, record, "status", parse_choice, statuses, OPEN_CHOICES)
+        if status and status not in ActionItem.OPEN_STATUSES:
+            self.error(
+                number,
+                self.column("status"),
+                _(
+                    "“%(value)s” cannot be imported: a sheet records items as %(choices)s "
+                    "only; finishing, closing and cancelling an item go through its follow-up."
+                )
+                % {
+                    "value": record["status"],
+                    "choices": "、".join(str(label) for _, label in OPEN_CHOICES),
+                },
+            )
+            return None
+        return status
+
+    def _progress(self, number, record):
+        progress = self.parse(number, record, "progress", parse_percent)
+        if progress == 100:
+            self.error(
+                number,
+                self.column("progress"),
+                _(
+                    "A sheet cannot record %(full)d%%: an item is finished by its owner's "
+                    "progress update."
+                )
+                % {"full": 100},
+            )
+            return None
+        return progress

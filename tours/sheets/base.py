@@ -164,6 +164,7 @@ class SheetImporter:
 
     sheet = ""
     title = ""
+    rules = ""  # what this sheet may and may not do, said on the upload page
     columns: list[Column] = []
     # Model field → column, so the model's own validation errors land on the right cell.
     field_columns: dict[str, str] = {}

@@ -38,6 +38,11 @@ def parse_phone(text: str) -> str:
 class RosterImporter(SheetImporter):
     sheet = "roster"
     title = gettext_lazy("roster")
+    rules = gettext_lazy(
+        "A sheet listing the whole delegation sets its order by its rows; a sheet listing "
+        "part of it keeps everyone's place and adds new members after the last. 备注 is "
+        "this trip's note on the member, never the person's own note."
+    )
     columns = [
         Column("name", "姓名", required=True, example="张明"),
         Column("gender", "性别", example="男", choices=("男", "女")),
@@ -72,8 +77,8 @@ class RosterImporter(SheetImporter):
         members = {m.participant_id: m for m in self.trip.members.select_related("organization")}
         roles = choice_lookup(TripMember.Role.choices, ROLE_SYNONYMS)
         genders = choice_lookup(Participant.Gender.choices, GENDER_SYNONYMS)
-        seen = {}
-        for order, (number, record) in enumerate(records, start=1):
+        seen, rows = {}, []
+        for number, record in records:
             name = self.require(number, record, "name")
             unit = normalize(record.get("organization", ""))
             gender = self.parse(
@@ -86,32 +91,50 @@ class RosterImporter(SheetImporter):
             title = normalize(record.get("title", ""))
             organization = directory.organization(unit)
             person = directory.person(
-                name,
-                organization,
-                row=number,
-                gender=gender or "",
-                title=title,
-                phone=phone or "",
-                note=record.get("note", "").strip(),
+                name, organization, row=number, gender=gender or "", title=title, phone=phone or ""
             )
+            member = members.get(person.pk) if person.pk else None
             values = {
                 "role": role or TripMember.Role.MEMBER,
                 "title": title or person.title,
                 "organization": organization,
-                "order": order,
             }
+            # An empty cell (or no 备注 column) leaves the note the member already has.
+            note = record.get("note", "").strip()
+            if note or member is None:
+                values["note"] = note
+            rows.append((number, _person_label(name, unit, title), person, member, values))
+        orders = _orders([member for *_, member, _ in rows], list(members.values()))
+        for (number, label, person, member, values), order in zip(rows, orders, strict=True):
             filled = person.pk and person in self.preview.filled_people
             self.plan_object(
                 number,
-                _person_label(name, unit, title),
-                members.get(person.pk) if person.pk else None,
+                label,
+                member,
                 partial(TripMember, trip=self.trip, participant=person),
-                values,
+                {**values, "order": order},
                 exclude=["trip", "participant", "organization"],
                 # The person was given details they lacked (a phone, a gender).
                 also_changed=[str(Participant._meta.verbose_name)] if filled else [],
             )
         self.validate_people(directory, self.field_columns)
+
+
+def _orders(rows, members) -> list[int]:
+    """The position of each row's member (None: a new one). A sheet naming the whole
+    delegation orders it by its rows; a part of it leaves everyone's place alone and puts
+    the new members after the last, so no two share a position."""
+    if {m.pk for m in members} <= {m.pk for m in rows if m}:
+        return list(range(1, len(rows) + 1))
+    last = max(m.order for m in members)
+    orders = []
+    for member in rows:
+        if member is None:
+            last += 1
+            orders.append(last)
+        else:
+            orders.append(member.order)
+    return orders
 
 
 def _person_label(name: str, unit: str, title: str) -> str:
