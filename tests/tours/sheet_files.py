@@ -44,3 +44,20 @@ def csv_bytes(rows, *, encoding="utf-8-sig") -> bytes:
 
 def upload(content: bytes, name="名单.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+# Text that Excel or WPS would run as a formula if a file wrote it as one.
+FORMULAS = [
+    '=HYPERLINK("http://evil","点我")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1",
+    "-1+2",
+    "\t=1",
+    "\r=1",
+]
+
+
+def assert_shown_as_text(cell, text):
+    """The cell holds `text` as a string that stays one when edited (Excel's quote prefix)."""
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert cell.quotePrefix

@@ -7,6 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from tests import factories
+from tests.tours.test_report_docx import assert_22_lines_of_28_characters
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,12 @@ def test_booklet_is_for_staff_only(client, owner, trips):
     assert client.get(url).status_code == 302
     client.force_login(owner)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_the_booklet_has_the_reports_22_lines_of_28_characters(client, editor, trips):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:tours_trip_changelist"),
+        {"action": "compile_booklet", "_selected_action": [t.pk for t in trips]},
+    )
+    assert_22_lines_of_28_characters(booklet(response)[0])

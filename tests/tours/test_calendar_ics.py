@@ -87,3 +87,44 @@ def test_calendar_reads_a_fixed_number_of_queries(client, django_assert_max_num_
             )
         with django_assert_max_num_queries(4):
             client.get(reverse("tours:trip-itinerary-ics", args=[trip.pk]))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_breaks_in_titles_and_names_do_not_break_the_calendar(client, newline):
+    trip = factories.TripFactory(title=f"赴广东中山{newline}学习考察")
+    factories.SiteVisitFactory(
+        trip=trip, name=f"三角镇{newline}企业服务中心", summary=f"听取介绍{newline}座谈交流",
+        address=f"福源北路{newline}1号",
+    )  # fmt: skip
+    calendar = calendar_of(client, trip)
+    assert str(calendar["X-WR-CALNAME"]) == "赴广东中山 学习考察"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "三角镇 企业服务中心"
+    assert str(event["LOCATION"]) == "广东省佛山市顺德区福源北路 1号"
+    assert str(event["DESCRIPTION"]).endswith("听取介绍\n座谈交流")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "广东省佛山市顺德区大良街道德和路1号",
+        "佛山市顺德区大良街道德和路1号",
+        "顺德区大良街道德和路1号",
+    ],
+)
+def test_the_location_does_not_repeat_the_region_the_address_starts_with(client, address):
+    trip = factories.TripFactory()
+    factories.SiteVisitFactory(
+        trip=trip, province="广东省", city="佛山市", district="顺德区", address=address
+    )
+    (event,) = calendar_of(client, trip).walk("VEVENT")
+    assert str(event["LOCATION"]) == "广东省佛山市顺德区大良街道德和路1号"
+
+
+def test_a_city_that_is_its_own_province_is_named_once(client):
+    trip = factories.TripFactory()
+    factories.SiteVisitFactory(
+        trip=trip, province="北京市", city="北京市", district="海淀区", address="北京市海淀区中关村"
+    )
+    (event,) = calendar_of(client, trip).walk("VEVENT")
+    assert str(event["LOCATION"]) == "北京市海淀区中关村"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories
+from tests.tours.sheet_files import FORMULAS, assert_shown_as_text
 from tours.exports.ledger_xlsx import build_ledger
 from tours.models import ActionItem
 
@@ -131,3 +132,20 @@ def test_ledger_reads_a_fixed_number_of_queries(django_assert_max_num_queries):
             factories.ActionUpdateFactory(action=action)
         with django_assert_max_num_queries(3):
             build_ledger(ActionItem.objects.all())
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(db):
+    for text in FORMULAS:
+        action = factories.ActionItemFactory(
+            title=text,
+            trip__title=text,
+            owner_organization__name=text,
+            owner=factories.ParticipantFactory(name=text),
+        )
+        action.source_takeaways.add(factories.TakeawayFactory(trip=action.trip, text=text))
+    sheet = sheet_of(build_ledger(ActionItem.objects.all()))
+    rows = list(sheet.iter_rows(min_row=4))
+    assert sorted(row[1].value for row in rows) == sorted(FORMULAS)
+    for row in rows:
+        for cell in row[1:6]:  # 督办事项, 来源考察, 来源收获, 牵头单位, 责任人
+            assert_shown_as_text(cell, row[1].value)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 
 from tests import factories
 from tests.tours.test_public_pages import PRIVATE, planted  # noqa: F401  (fixture)
@@ -80,7 +80,7 @@ def test_page_set_up_and_fonts_follow_gb_t_9704(client, planted):  # noqa: F811
     assert millimetres == [210, 297, 37, 35, 28, 26]
     styles = document.styles
     assert styles["Normal"].font.size == Pt(16)
-    assert styles["Normal"].paragraph_format.line_spacing == Pt(28)
+    assert styles["Normal"].paragraph_format.line_spacing == Twips(579)  # 28.95 pt
     assert styles["Title"].font.size == Pt(22)
 
     def east_asian(style):
@@ -93,6 +93,33 @@ def test_page_set_up_and_fonts_follow_gb_t_9704(client, planted):  # noqa: F811
     styles_xml = styles.element.xml
     assert "Theme" not in styles_xml.replace("w:themeColor", "")  # no theme fonts anywhere
     assert "<w:kinsoku" in styles_xml
+
+
+def lines_and_characters(section) -> tuple[int, int]:
+    """Lines a page and characters a line of 16 pt text, as Word reads the section's grid.
+
+    Its pitch is the Normal style's size plus w:charSpace 4096ths of a point (ECMA-376
+    §17.6.5); the lines' pitch is w:linePitch twips.
+    """
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    line_pitch = Twips(int(grid.get(qn("w:linePitch"))))
+    char_pitch = Pt(16).pt + int(grid.get(qn("w:charSpace"))) / 4096
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    return int(height / line_pitch), int(width / Pt(1) / char_pitch)
+
+
+def assert_22_lines_of_28_characters(document):
+    for section in document.sections:
+        assert lines_and_characters(section) == (22, 28)
+    # The body's exact line spacing is the grid's, so its 22 lines fill the 225 mm block.
+    pitch = document.sections[0]._sectPr.find(qn("w:docGrid")).get(qn("w:linePitch"))
+    assert document.styles["Normal"].paragraph_format.line_spacing == Twips(int(pitch))
+
+
+def test_the_text_block_holds_22_lines_of_28_characters(client, planted):  # noqa: F811
+    assert_22_lines_of_28_characters(public_report(client, planted))
 
 
 def test_page_numbers_are_dashed_right_on_odd_and_left_on_even_pages(client, planted):  # noqa: F811

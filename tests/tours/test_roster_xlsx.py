@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests import factories
-from tests.tours.sheet_files import upload
+from tests.tours.sheet_files import FORMULAS, assert_shown_as_text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,16 @@ def test_an_exported_roster_imports_back_unchanged(client, editor, trip):
     preview = client.post(url, {"file": upload(exported)}).context["preview"]
     assert preview.errors == []
     assert (preview.created, preview.updated, preview.unchanged) == (0, 0, 2)
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(client, editor):
+    trip = factories.TripFactory()
+    for order, text in enumerate(FORMULAS, start=1):
+        person = factories.ParticipantFactory(name=text, organization__name=text, title=text)
+        factories.TripMemberFactory(trip=trip, participant=person, order=order)
+    client.force_login(editor)
+    sheet = load_workbook(io.BytesIO(client.get(roster_url(trip)).content)).active
+    for row, text in zip(sheet.iter_rows(min_row=2), FORMULAS, strict=True):
+        for cell in row[1], row[3], row[4]:  # 姓名, 单位, 职务
+            assert_shown_as_text(cell, text)
+    assert sheet["A2"].value == 1 and sheet["A2"].data_type == "n"

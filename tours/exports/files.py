@@ -40,7 +40,31 @@ def row_height(cells, *, line_points: float = 14) -> float:
     return lines * line_points + 4
 
 
+# A cell starting with one of these is a formula to Excel and WPS (a tab or carriage return
+# before it hides one), and a DDE formula such as =cmd|' /C calc'!A0 starts a program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def keep_text_as_text(workbook):
+    """Make every text cell that starts like a formula plain text, shown as it was typed.
+
+    openpyxl writes a string starting with "=" as a formula, so such a cell is typed back
+    to a string; and each one gets Excel's quote prefix (what a leading ' gives in Excel),
+    so it stays text when someone edits it in Excel or WPS. The text itself is unchanged,
+    so a "-" placeholder or "-3%" reads as written, and numbers (negative ones too) are
+    not strings and stay numbers. Our exports write no formulas of their own.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def workbook_bytes(workbook) -> bytes:
+    """The .xlsx bytes of `workbook`: every export saves through here, so none can forget."""
+    keep_text_as_text(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

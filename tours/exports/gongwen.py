@@ -1,8 +1,9 @@
 """A Word document laid out as GB/T 9704-2012 lays out official documents (公文格式).
 
-A4 with the standard margins, 3号 仿宋 body on a fixed 28 pt line, a 2号 小标宋 title,
-一、 headings in 黑体 and （一） in 楷体, Times New Roman for digits and Latin letters, and
-"— 1 —" page numbers in 4号 宋体, right on odd pages and left on even ones.
+A4 with the standard margins, 3号 仿宋 body on a document grid (w:docGrid) of 22 lines of
+28 characters, a 2号 小标宋 title, 一、 headings in 黑体 and （一） in 楷体, Times New Roman
+for digits and Latin letters, and "— 1 —" page numbers in 4号 宋体, right on odd pages and
+left on even ones.
 
 Word ignores a font name when a theme font attribute sits beside it, so every theme
 attribute is removed from the default template's styles and every East Asian font is
@@ -14,6 +15,7 @@ each an alternative Word falls back to (仿宋_GB2312 → 仿宋, 楷体_GB2312 
 import copy
 import datetime
 import io
+import math
 
 from docx import Document as new_document
 from docx.enum.section import WD_SECTION
@@ -23,7 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -43,7 +45,18 @@ ALTERNATIVES = {
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
-LINE = Pt(28)  # 22 lines on the 225 mm text block
+
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)  # 天头, bottom, 订口, right
+CHARS_PER_LINE, LINES_PER_PAGE = 28, 22
+# The 156 × 225 mm text block, measured in the whole twips the file stores.
+TEXT_WIDTH = Twips(PAGE_WIDTH.twips - LEFT.twips - RIGHT.twips)
+TEXT_HEIGHT = Twips(PAGE_HEIGHT.twips - TOP.twips - BOTTOM.twips)
+LINE = Twips(TEXT_HEIGHT.twips // LINES_PER_PAGE)  # 28.95 pt: 22 lines fill the block
+# Only 27 characters of 16 pt fit on a 156 mm line. Word's grid gives each character the
+# Normal style's pitch plus w:charSpace 4096ths of a point (ECMA-376 §17.6.5): here
+# 15.79 pt. LibreOffice (7.4) does not narrow characters to a grid: it gives each two cells.
+CHAR_SPACE = math.floor((TEXT_WIDTH.pt / CHARS_PER_LINE - BODY_SIZE.pt) * 4096)
 INDENT = Pt(32)  # two characters of 3号
 THEME_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
@@ -221,9 +234,17 @@ class GongwenDocument:
         fmt.widow_control = True
 
     def _set_up_page(self, section):
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = TOP, BOTTOM
+        section.left_margin, section.right_margin = LEFT, RIGHT
+        # The template's sectPr has a docGrid (lines only), in its place in the schema.
+        _child(
+            section._sectPr,
+            "w:docGrid",
+            type="linesAndChars",
+            linePitch=str(LINE.twips),
+            charSpace=str(CHAR_SPACE),
+        )
         section.header_distance = Mm(15)
         section.footer_distance = Mm(22)
         self._page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
@@ -308,7 +329,7 @@ class GongwenDocument:
         document asks it to update its fields). A Word TOC field would show LibreOffice
         only the numbers stored in the file, which we cannot know.
         """
-        width = self.document.sections[0].page_width - Mm(28 + 26)
+        width = TEXT_WIDTH
         for level in (1, 2):
             name = f"toc {level}"
             if name not in [s.name for s in self.document.styles]:
