@@ -191,6 +191,9 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tours",
+        # A Redis that stops answering costs a reader a second, not a hung worker: pages
+        # are then rendered uncached (tours.caching).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 else:
     SHARED_CACHE = {
