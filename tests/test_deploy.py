@@ -116,3 +116,13 @@ def test_the_favicon_browsers_ask_for_exists(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_response_turns_camera_microphone_and_location_off(client):
+    policy = "camera=(), microphone=(), geolocation=()"
+    client.get("/")  # the next one is served from the page cache
+    for url in ("/", "/trips/", "/static/img/favicon.svg", "/healthz", "/no-such-page/"):
+        response = client.get(url)
+        assert response.headers["Permissions-Policy"] == policy, url
+    assert client.get("/static/img/favicon.svg").streaming  # from WhiteNoise, not a view
