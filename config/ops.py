@@ -1,6 +1,7 @@
 """Operational endpoints and error pages that belong to no domain."""
 
 import functools
+import ipaddress
 import json
 import logging
 import sys
@@ -62,6 +63,23 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)
+
+
+def client_ip_address(request) -> str | None:
+    """The address the client reached our outermost proxy from (django-axes' lockouts).
+
+    Our TRUSTED_PROXIES proxies wrote the last that many entries of X-Forwarded-For; the
+    first of those is what the outermost one saw. Anything further left was sent by the
+    client and is ignored, as is the whole header when no proxy is configured.
+    """
+    count = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if count and len(forwarded) >= count:
+        try:
+            return str(ipaddress.ip_address(forwarded[-count].strip()))
+        except ValueError:
+            pass  # not set by a proxy of ours after all
+    return request.META.get("REMOTE_ADDR")
 
 
 class JsonFormatter(logging.Formatter):
