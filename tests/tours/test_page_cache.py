@@ -1,6 +1,7 @@
 """The public page cache: it answers only for our own host, and its loss costs speed, not pages."""
 
 import pytest
+from django.urls import reverse
 
 from tests import factories
 from tours.models import Trip
@@ -48,9 +49,19 @@ def cache_down(settings):
 @pytest.mark.usefixtures("cache_down")
 class TestSharedCacheDown:
     def test_public_pages_are_rendered_uncached(self, client, trip):
-        for url in ("/", "/trips/", trip.get_absolute_url()):
-            response = client.get(url)
-            assert response.status_code == 200, url
+        report = reverse("tours:trip-report-docx", args=[trip.pk])
+        for url in (
+            "/",
+            "/trips/",
+            trip.get_absolute_url(),
+            report,
+            "/actions/",
+            "/search/?q=招商",
+        ):
+            for _ in range(2):  # the second time a page would come from the cache
+                assert client.get(url).status_code == 200, url
+        for url in ("/insights/", "/feed/", "/sitemap.xml", "/accounts/login/"):
+            assert client.get(url).status_code == 200, url
         assert "企业的事就是我们的事" in client.get(trip.get_absolute_url()).text
 
     def test_a_change_still_shows_at_once(self, client, trip):
