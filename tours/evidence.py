@@ -7,10 +7,11 @@ bytes of the file (and, for Office files, the parts inside the ZIP) are what it 
 
 import io
 import shutil
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from xml.dom import minidom
+from xml.parsers.expat import ExpatError
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -192,7 +193,6 @@ EMPTY_CORE_PROPERTIES = (
     b'xmlns:dcterms="http://purl.org/dc/terms/"/>'
 )
 EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-ET.register_namespace("vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes")
 # Who the document belongs to; the rest of app.xml (application, page count…) says nothing.
 PERSONAL_APP_PROPERTIES = ("Company", "Manager", "HyperlinkBase")
 
@@ -223,14 +223,18 @@ def _office_without_authors(file) -> bytes:
 
 
 def _app_properties_without_owner(data: bytes) -> bytes:
+    """app.xml without the owner's entries, its namespaces and prefixes as they were
+    (minidom keeps them; ElementTree would rename them). One that cannot be read is
+    replaced by empty properties."""
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
+        document = minidom.parseString(data)
+    except ExpatError:
         return f'<Properties xmlns="{EXTENDED_PROPERTIES}"/>'.encode()
+    root = document.documentElement
     for name in PERSONAL_APP_PROPERTIES:
-        for element in root.findall(f"{{{EXTENDED_PROPERTIES}}}{name}"):
-            root.remove(element)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+        for element in root.getElementsByTagNameNS("*", name):
+            element.parentNode.removeChild(element)
+    return document.toxml(encoding="UTF-8")
 
 
 def _pdf_without_metadata(file, name) -> bytes:

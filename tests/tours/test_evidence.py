@@ -254,7 +254,8 @@ class TestStoredWithoutMetadata:
         for secret in ("张三", "李四", "内部初稿", "creator", "lastModifiedBy"):
             assert secret not in core
         assert "梁平区委组织部" not in app and "王五" not in app
-        assert "Microsoft Office Word" in app
+        assert "<Application>Microsoft Office Word</Application>" in app
+        assert '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/' in app
         document = Document(io.BytesIO(content))
         assert document.paragraphs[0].text == "关于推行企业服务专员制度的工作方案"
         assert document.core_properties.author == ""
