@@ -1,6 +1,7 @@
 """Operational endpoints and error pages that belong to no domain."""
 
 import functools
+import ipaddress
 import json
 import logging
 import sys
@@ -64,6 +65,23 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def client_ip_address(request) -> str | None:
+    """The address the client reached our outermost proxy from (django-axes' lockouts).
+
+    Our TRUSTED_PROXIES proxies wrote the last that many entries of X-Forwarded-For; the
+    first of those is what the outermost one saw. Anything further left was sent by the
+    client and is ignored, as is the whole header when no proxy is configured.
+    """
+    count = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    if count and len(forwarded) >= count:
+        try:
+            return str(ipaddress.ip_address(forwarded[-count].strip()))
+        except ValueError:
+            pass  # not set by a proxy of ours after all
+    return request.META.get("REMOTE_ADDR")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, so log collectors can index errors by field."""
 
@@ -117,3 +135,21 @@ class ContentSecurityPolicyMiddleware(csp.middleware.CSPMiddleware):
             csp.constants.HEADER_REPORT_ONLY: csp.utils.build_policy(report_only=True),
         }
         return {header: policy for header, policy in policies.items() if policy}
+
+
+class PermissionsPolicyMiddleware:
+    """No page of ours uses the camera, the microphone or the reader's location.
+
+    Saying so means a script that got in (or a page framed by ours) cannot ask for them.
+    First in MIDDLEWARE, so static files from WhiteNoise and cached pages carry it too.
+    """
+
+    POLICY = "camera=(), microphone=(), geolocation=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response

@@ -71,9 +71,18 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # HTTPS is on in production unless an HTTP-only intranet turns it off (DJANGO_HTTPS=0).
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     # The proxy terminates TLS and says so; only trust this behind a proxy that sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand before gunicorn (nginx: 1; a load balancer before it: 2).
+# Each appends the address it was reached from to X-Forwarded-For; entries left of theirs
+# come from the client and may be forged. Without a proxy the header is never read.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES must be 1 or more, not {TRUSTED_PROXIES}")
+if not BEHIND_PROXY and "DJANGO_TRUSTED_PROXIES" in os.environ:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES is only read with DJANGO_BEHIND_PROXY=1")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -102,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.ops.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.ops.ContentSecurityPolicyMiddleware",
@@ -191,6 +201,9 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tours",
+        # A Redis that stops answering costs a reader a second, not a hung worker: pages
+        # are then rendered uncached (tours.caching).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 else:
     SHARED_CACHE = {
@@ -237,6 +250,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Behind the proxy every request comes from 127.0.0.1; the address is then the client's
+# as our proxies recorded it, or a lockout would shut a leader out for everyone.
+AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip_address" if BEHIND_PROXY else None
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -123,3 +123,38 @@ class TestLockout:
         for _ in range(5):
             sign_in(client, "leader", "guess")
         assert sign_in(client, "colleague", "correct horse battery").status_code == 302
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """What DJANGO_BEHIND_PROXY=1 sets (tests/test_deploy.py checks that it does)."""
+    settings.TRUSTED_PROXIES = 1
+    settings.AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip_address"
+
+
+def guess(client, forwarded_for, password="guess"):
+    return client.post(
+        LOGIN, {"username": "leader", "password": password}, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+
+
+class TestLockoutBehindTheProxy:
+    """Every request reaches gunicorn from nginx at 127.0.0.1 (the test client's address)."""
+
+    @pytest.mark.usefixtures("behind_proxy")
+    def test_a_guesser_locks_out_only_their_own_address(self, client, leader):
+        for _ in range(5):
+            guess(client, "203.0.113.5")
+        assert guess(client, "203.0.113.5", "correct horse battery").status_code == 429
+        assert guess(client, "198.51.100.7", "correct horse battery").status_code == 302
+
+    @pytest.mark.usefixtures("behind_proxy")
+    def test_an_address_the_client_adds_itself_does_not_dodge_the_lockout(self, client, leader):
+        for number in range(5):
+            guess(client, f"10.0.0.{number}, 203.0.113.5")  # nginx appends what it saw
+        assert guess(client, "10.9.9.9, 203.0.113.5", "correct horse battery").status_code == 429
+
+    def test_without_a_proxy_x_forwarded_for_is_ignored(self, client, leader):
+        for number in range(5):
+            guess(client, f"10.0.0.{number}")
+        assert guess(client, "10.9.9.9", "correct horse battery").status_code == 429

@@ -116,3 +116,56 @@ def test_the_favicon_browsers_ask_for_exists(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_response_turns_camera_microphone_and_location_off(client):
+    policy = "camera=(), microphone=(), geolocation=()"
+    client.get("/")  # the next one is served from the page cache
+    for url in ("/", "/trips/", "/static/img/favicon.svg", "/healthz", "/no-such-page/"):
+        response = client.get(url)
+        assert response.headers["Permissions-Policy"] == policy, url
+    assert client.get("/static/img/favicon.svg").streaming  # from WhiteNoise, not a view
+
+
+def settings_in(environment: dict) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh process with `environment`, printing what they chose."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    code = (
+        "import config.settings as s; "
+        "print(s.TRUSTED_PROXIES, s.AXES_CLIENT_IP_CALLABLE, "
+        "getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env | {"DJANGO_DEBUG": "1"} | environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_behind_the_proxy_login_lockouts_use_the_forwarded_address():
+    result = settings_in({"DJANGO_BEHIND_PROXY": "1"})
+    assert result.stdout.startswith("1 config.ops.client_ip_address"), result.stderr
+    two = settings_in({"DJANGO_BEHIND_PROXY": "1", "DJANGO_TRUSTED_PROXIES": "2"})
+    assert two.stdout.startswith("2 config.ops.client_ip_address"), two.stderr
+
+
+def test_without_the_proxy_the_forwarded_address_is_never_read():
+    result = settings_in({})
+    assert result.stdout.strip() == "0 None None", result.stderr
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"DJANGO_BEHIND_PROXY": "1", "DJANGO_TRUSTED_PROXIES": "two"}, "must be an integer"),
+        ({"DJANGO_BEHIND_PROXY": "1", "DJANGO_TRUSTED_PROXIES": "0"}, "must be 1 or more"),
+        ({"DJANGO_TRUSTED_PROXIES": "1"}, "only read with DJANGO_BEHIND_PROXY=1"),
+    ],
+)
+def test_a_bad_proxy_setting_fails_loudly(environment, message):
+    result = settings_in(environment)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -8,6 +8,7 @@ read often, so a global version is enough.
 """
 
 import hashlib
+import logging
 import time
 from functools import lru_cache, partial, wraps
 
@@ -19,17 +20,28 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.http import http_date, urlencode
 from django.utils.translation import get_language, get_language_from_request
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "public-pages:version"
 pages = caches["pages"]
 PAGE_TIMEOUT = 60 * 60  # pages of an old version are unreachable anyway; this frees memory
 BROWSER_MAX_AGE = 60
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+def content_version() -> int | None:
+    """The current generation of pages; None while the shared cache does not answer.
+
+    Without the version no page can be known to be current, so none is served or kept:
+    readers get freshly rendered pages until the cache is back (/healthz reports it).
+    """
+    try:
         version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception as error:  # each backend raises its own (redis.ConnectionError, OSError…)
+        logger.warning("shared cache unavailable, pages are rendered uncached: %s", error)
+        return None
     return version
 
 
@@ -40,14 +52,32 @@ def bump_content_version(**kwargs):
     under the new version. A fresh value rather than an increment: no read-modify-write
     race between workers, and never a value an old page was stored under.
     """
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, time.time_ns(), timeout=None))
+    transaction.on_commit(_replace_content_version)
 
 
-def _page_key(request, language: str, query: tuple[str, ...]) -> str:
-    """The page's key: its path and the values of the query parameters it reads, in order."""
+def _replace_content_version():
+    try:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception as error:  # the change is committed; failing its request helps no one
+        # This worker's pages go now; other workers' expire within PAGE_TIMEOUT.
+        logger.error("shared cache unavailable, cached pages not retired: %s", error)
+        pages.clear()
+
+
+def _page_key(request, language: str, query: tuple[str, ...]) -> str | None:
+    """The page's key: its host, path and the values of the query parameters it reads.
+
+    get_host() refuses a Host outside ALLOWED_HOSTS (400), as it does for uncached pages;
+    the host is in the key so that a page naming its address is served on that address
+    only. None when there is no content version to file the page under.
+    """
+    host = request.get_host()
+    version = content_version()
+    if version is None:
+        return None
     params = sorted((name, value) for name in query for value in request.GET.getlist(name))
-    page = hashlib.sha256(f"{request.path}?{urlencode(params)}".encode()).hexdigest()
-    return f"public-page:{content_version()}:{language}:{page}"
+    page = hashlib.sha256(f"{host}{request.path}?{urlencode(params)}".encode()).hexdigest()
+    return f"public-page:{version}:{language}:{page}"
 
 
 def cached_public_page(view=None, *, query=(), unless=None):
@@ -69,6 +99,8 @@ def cached_public_page(view=None, *, query=(), unless=None):
         if request.method not in ("GET", "HEAD") or (unless and unless(request)):
             return view(request, *args, **kwargs)
         key = _page_key(request, get_language(), query)
+        if key is None:
+            return view(request, *args, **kwargs)
         response = pages.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -120,8 +152,8 @@ class CachedPageMiddleware:
         ):
             query = _cached_page_query(settings.ROOT_URLCONF, request.path_info)
             if query is not None:
-                language = get_language_from_request(request)
-                response = pages.get(_page_key(request, language, query))
+                key = _page_key(request, get_language_from_request(request), query)
+                response = pages.get(key) if key else None
                 if response is not None:
                     return response
         return self.get_response(request)

@@ -265,13 +265,10 @@ def process_photo(file) -> ProcessedPhoto:
     cut from the same frame, each from the next larger one.
     """
     image = open_image(file)
-    exif = image.getexif()
-    moment = taken_at(exif)
-    orientation = exif.get(ExifTags.Base.Orientation, 1)
+    moment = taken_at(image.getexif())
     original_format = ORIGINAL_FORMATS[image.format]
-    load(image, file)
-    image = _upright(_in_srgb(image), orientation)
-    original = _encode_original(image, original_format)
+    image = pixels_only(image, file)
+    original = encode_original(image, original_format)
     renditions = _renditions(image)
     return ProcessedPhoto(
         original=original,
@@ -281,6 +278,14 @@ def process_photo(file) -> ProcessedPhoto:
         taken_at=moment,
         renditions=renditions,
     )
+
+
+def pixels_only(image: Image.Image, file) -> Image.Image:
+    """Decode an opened image into its picture alone: upright by its EXIF orientation, in
+    sRGB, with no EXIF, XMP, ICC profile, comment or text left for an encoder to copy."""
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    load(image, file)
+    return _upright(_in_srgb(image), orientation)
 
 
 def _in_srgb(image: Image.Image) -> Image.Image:
@@ -311,7 +316,7 @@ def _upright(image: Image.Image, orientation) -> Image.Image:
     return image if method is None else image.transpose(method)
 
 
-def _encode_original(image: Image.Image, image_format: str) -> bytes:
+def encode_original(image: Image.Image, image_format: str) -> bytes:
     out = io.BytesIO()
     if image_format == "JPEG":
         if image.mode not in ("RGB", "L"):

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Value, When
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from people.models import Organization, Participant
-from tours.evidence import sniff, validate_evidence
+from tours.evidence import ScrubbedFile, scrubbed, sniff, validate_evidence
 from tours.storage import private_storage
 
 from .content import Instruction, Takeaway
@@ -365,3 +366,23 @@ class ActionUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action.title} {self.progress}%"
+
+    def save(self, *args, **kwargs):
+        # Every path stores only a scrubbed file, validated or not (a script, a fixture).
+        if self._has_new_evidence() and not isinstance(self.evidence.file, ScrubbedFile):
+            validate_evidence(self.evidence)
+            self.evidence.file = scrubbed(self.evidence)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """A valid new evidence file is replaced by its scrubbed copy here, so that a file
+        that cannot be cleared is refused on its field instead of failing the save."""
+        super().clean_fields(exclude=exclude)
+        if self._has_new_evidence() and "evidence" not in (exclude or ()):
+            try:
+                self.evidence.file = scrubbed(self.evidence)
+            except ValidationError as error:
+                raise ValidationError({"evidence": error.error_list}) from None
+
+    def _has_new_evidence(self) -> bool:
+        return bool(self.evidence) and not self.evidence._committed
