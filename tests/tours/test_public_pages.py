@@ -525,7 +525,7 @@ def build_site(scale: int):
     unit = factories.OrganizationFactory(name="梁平区经济和信息化委员会")
     trips = []
     for n in range(scale * 3):
-        trip = factories.TripFactory()
+        trip = factories.TripFactory(organizer=unit)
         trip.tags.add("招商引资", f"主题{n}")
         people = [factories.ParticipantFactory(organization=unit) for _ in range(5)]
         for i, person in enumerate(people):
@@ -569,6 +569,7 @@ class TestQueryBudget:
         ("/actions/", 6),
         ("/tags/招商引资/", 6),
         ("/sitemap.xml", 6),
+        ("/feed/", 2),
     ]
 
     @pytest.mark.parametrize("scale", [1, 5])
