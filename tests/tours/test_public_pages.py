@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 import xml.etree.ElementTree as ET
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -347,6 +348,70 @@ class TestTagsFeedSitemap:
         assert public.get_absolute_url() in body
         assert draft.get_absolute_url() not in body
 
+    def test_feed_names_the_site_as_author_and_each_trip_its_organizer(self, client):
+        """RFC 4287 §4.1.1: the feed, or every entry, has an author; no one's contact details."""
+        department = factories.OrganizationFactory(name="中共梁平区委组织部")
+        factories.TripFactory(title="赴中山学习考察", organizer=department)
+        factories.TripFactory(title="赴佛山学习考察", organizer=None)
+        factories.ParticipantFactory(organization=department, email=PRIVATE["email"])
+        feed = ET.fromstring(client.get("/feed/").content)
+        atom = "{http://www.w3.org/2005/Atom}"
+        assert feed.findtext(f"{atom}author/{atom}name") == "学习考察"
+        authors = {
+            entry.findtext(f"{atom}title"): entry.findtext(f"{atom}author/{atom}name")
+            for entry in feed.iter(f"{atom}entry")
+        }
+        assert authors == {"赴中山学习考察": "中共梁平区委组织部", "赴佛山学习考察": None}
+        assert not list(feed.iter(f"{atom}email")) and not list(feed.iter(f"{atom}uri"))
+
+    def test_sitemap_lists_insights_and_the_pages_of_public_tags_and_hosts(self, client):
+        trip = factories.TripFactory()
+        trip.tags.add("链长制")
+        factories.TakeawayFactory(trip=trip).tags.add("营商环境")
+        factories.TakeawayFactory(trip=trip, review_status="pending").tags.add("待审标签")
+        town = factories.OrganizationFactory(name="中山市三角镇人民政府")
+        factories.SiteVisitFactory(trip=trip, host_organization=town)
+        unseen = factories.OrganizationFactory(name="内部接待单位")
+        factories.SiteVisitFactory(trip=trip, host_organization=unseen, is_public=False)
+        draft = factories.TripFactory(status="draft")
+        draft.tags.add("保密标签")
+        factories.TakeawayFactory(trip=draft).tags.add("草稿标签")
+        draft_host = factories.OrganizationFactory(name="只接待过草稿考察的单位")
+        factories.SiteVisitFactory(trip=draft, host_organization=draft_host)
+
+        sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+        ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+        lastmod = {
+            urlsplit(url.findtext(f"{ns}loc")).path: url.findtext(f"{ns}lastmod")
+            for url in sitemap.iter(f"{ns}url")
+        }
+        tag_page = partial(reverse, "tours:tag-detail")
+        host_page = partial(reverse, "tours:host-detail")
+        assert "/insights/" in lastmod
+        # A tag's or a host's page changes when a public trip behind it does.
+        trip_changed = lastmod[trip.get_absolute_url()]
+        assert lastmod[tag_page(args=["链长制"])] == trip_changed
+        assert lastmod[tag_page(args=["营商环境"])] == trip_changed
+        assert lastmod[host_page(args=[town.pk])] == trip_changed
+        for private in ("待审标签", "保密标签", "草稿标签"):
+            assert tag_page(args=[private]) not in lastmod
+        for private in (unseen, draft_host):
+            assert host_page(args=[private.pk]) not in lastmod
+        for url in lastmod:
+            assert client.get(url).status_code == 200, url
+
+    def test_sitemap_is_cached_and_lists_a_new_tag_once_committed(
+        self, client, django_assert_num_queries, django_capture_on_commit_callbacks
+    ):
+        trip = factories.TripFactory()
+        client.get("/sitemap.xml")
+        with django_assert_num_queries(0):
+            client.get("/sitemap.xml?utm_source=qq")
+        with django_capture_on_commit_callbacks(execute=True):
+            trip.tags.add("乡村振兴")
+        body = client.get("/sitemap.xml").content.decode()
+        assert reverse("tours:tag-detail", args=["乡村振兴"]) in body
+
     def test_robots_keeps_crawlers_out_of_staff_pages(self, client):
         body = client.get("/robots.txt").content.decode()
         assert "Disallow: /admin/" in body and "Sitemap: http://testserver/sitemap.xml" in body
@@ -461,7 +526,7 @@ def build_site(scale: int):
     unit = factories.OrganizationFactory(name="梁平区经济和信息化委员会")
     trips = []
     for n in range(scale * 3):
-        trip = factories.TripFactory()
+        trip = factories.TripFactory(organizer=unit)
         trip.tags.add("招商引资", f"主题{n}")
         people = [factories.ParticipantFactory(organization=unit) for _ in range(5)]
         for i, person in enumerate(people):
@@ -504,6 +569,8 @@ class TestQueryBudget:
         ("/trips/?tag=招商引资&year=2024", 6),
         ("/actions/", 6),
         ("/tags/招商引资/", 6),
+        ("/sitemap.xml", 6),
+        ("/feed/", 2),
     ]
 
     @pytest.mark.parametrize("scale", [1, 5])

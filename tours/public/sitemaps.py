@@ -1,7 +1,11 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+"""What crawlers may index: every public page with content, dated by its trips' changes."""
 
-from tours.models import Trip
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+from taggit.models import Tag
+
+from tours.models import SiteVisit, Takeaway, Trip
 
 
 class TripSitemap(Sitemap):
@@ -15,15 +19,69 @@ class TripSitemap(Sitemap):
         return trip.updated_at
 
 
+class TagSitemap(Sitemap):
+    """Tags of public trips or public takeaways: the ones whose page is not a 404."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        """(slug, last change of a public trip behind it), in two grouped queries."""
+        by_trip = (
+            Tag.objects.filter(trip__in=Trip.objects.public())
+            .values_list("slug")
+            .annotate(lastmod=Max("trip__updated_at"))
+            .order_by()
+        )
+        by_takeaway = (
+            Tag.objects.filter(takeaway__in=Takeaway.objects.public())
+            .values_list("slug")
+            .annotate(lastmod=Max("takeaway__trip__updated_at"))
+            .order_by()
+        )
+        latest = {}
+        for slug, lastmod in [*by_trip, *by_takeaway]:
+            latest[slug] = max(lastmod, latest.get(slug, lastmod))
+        return sorted(latest.items())
+
+    def location(self, item):
+        return reverse("tours:tag-detail", args=[item[0]])
+
+    def lastmod(self, item):
+        return item[1]
+
+
+class HostSitemap(Sitemap):
+    """Host organizations with at least one public visit: the ones whose page is not a 404."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return (
+            SiteVisit.objects.public()
+            .filter(host_organization__isnull=False)
+            .values("host_organization")
+            .annotate(lastmod=Max("trip__updated_at"))
+            .order_by("host_organization")
+        )
+
+    def location(self, item):
+        return reverse("tours:host-detail", args=[item["host_organization"]])
+
+    def lastmod(self, item):
+        return item["lastmod"]
+
+
 class PageSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.5
 
     def items(self):
-        return ["tours:home", "tours:trip-list", "tours:action-board"]
+        return ["tours:home", "tours:trip-list", "tours:action-board", "tours:insights"]
 
     def location(self, name):
         return reverse(name)
 
 
-SITEMAPS = {"trips": TripSitemap, "pages": PageSitemap}
+SITEMAPS = {"trips": TripSitemap, "tags": TagSitemap, "hosts": HostSitemap, "pages": PageSitemap}
