@@ -49,8 +49,7 @@ class PartPage:
         if lock:
             lock_trip(self.trip_id)
         dates = [h.aggregate(latest=Max("history_date"))["latest"] for h in self.histories]
-        latest = max(filter(None, dates), default=None)
-        return latest.isoformat() if latest else ""
+        return _stamp(max(filter(None, dates), default=None))
 
     def last_change(self, opened: str):
         """The latest recorded change since the page was opened, if any."""
@@ -107,8 +106,16 @@ class TripPage(PartPage):
         trips = Trip.objects.filter(pk=self.trip_id)
         if lock:
             trips = trips.select_for_update()
-        updated_at = trips.values_list("updated_at", flat=True).first()
-        return updated_at.isoformat() if updated_at else ""
+        return _stamp(trips.values_list("updated_at", flat=True).first())
+
+
+def trip_version(trip: Trip) -> str:
+    """The version of a trip as loaded, for a page that shows it as it is."""
+    return _stamp(trip.updated_at)
+
+
+def _stamp(moment: datetime.datetime | None) -> str:
+    return moment.isoformat() if moment else ""
 
 
 def _parse(version: str) -> datetime.datetime | None:

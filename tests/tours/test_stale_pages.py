@@ -143,3 +143,98 @@ class TestPartPage:
         save_from_fresh_page(client, visit_url(visit), name="三角镇规划馆")
 
         assert SiteVisit.objects.get().name == "三角镇规划馆"
+
+
+def review_url(trip, name="review-trip"):
+    return reverse(f"tours:{name}", args=[trip.pk])
+
+
+def submitted_takeaway():
+    trip = factories.TripFactory(status="submitted", title="赴佛山学习考察")
+    return factories.TakeawayFactory(trip=trip, text="产业链图谱招商", review_status="pending")
+
+
+class TestReviewDesk:
+    @pytest.fixture
+    def takeaway(self):
+        return submitted_takeaway()
+
+    def test_save_from_a_page_opened_before_another_save_is_refused(
+        self, client, leader, colleague
+    ):
+        client.force_login(leader)
+        with time_machine.travel(OPENED, tick=False) as clock:
+            takeaway = submitted_takeaway()
+            url = reverse("admin:tours_takeaway_change", args=[takeaway.pk])
+            opened = client.get(review_url(takeaway.trip)).context["page_version"]
+            clock.move_to(SAVED)
+            save_from_fresh_page(colleague, url, text="产业链图谱精准招商")
+            clock.move_to(LATER)
+            response = client.post(
+                review_url(takeaway.trip, "review-takeaways"),
+                {
+                    "act": "returned",
+                    "takeaways": [takeaway.pk],
+                    "comment": "请补充成效数据",
+                    "page_version": opened,
+                },
+            )
+
+        assert response.status_code == 200
+        assert REFUSED.format(what="考察") in response.content.decode()
+        assert "请补充成效数据" in response.content.decode()
+        takeaway.refresh_from_db()
+        assert (takeaway.text, takeaway.review_status) == ("产业链图谱精准招商", "pending")
+
+    def test_returning_a_trip_changed_since_the_page_opened_is_refused(
+        self, client, leader, colleague, takeaway
+    ):
+        trip = takeaway.trip
+        client.force_login(leader)
+        opened = client.get(review_url(trip)).context["page_version"]
+        save_from_fresh_page(colleague, trip_url(trip), theme="学习制造业当家")
+
+        response = client.post(
+            review_url(trip, "review-return"), {"comment": "行程不全", "page_version": opened}
+        )
+
+        assert response.status_code == 200
+        assert "请刷新后再保存" in response.content.decode()
+        assert "行程不全" in response.content.decode()
+        assert Trip.objects.get().status == "submitted"
+
+    def test_publishing_a_trip_changed_since_the_page_opened_is_refused(
+        self, client, leader, colleague
+    ):
+        visit = factories.SiteVisitFactory(trip__status="submitted", name="三角镇镇情展馆")
+        client.force_login(leader)
+        opened = client.get(review_url(visit.trip)).context["page_version"]
+        save_from_fresh_page(colleague, visit_url(visit), name="三角镇规划展馆")
+
+        response = client.post(review_url(visit.trip, "review-publish"), {"page_version": opened})
+
+        assert response.status_code == 200
+        assert "请刷新后再保存" in response.content.decode()
+        assert Trip.objects.get().status == "submitted"
+
+    def test_fresh_save_passes(self, client, leader, takeaway):
+        second = factories.TakeawayFactory(trip=takeaway.trip, review_status="pending")
+        client.force_login(leader)
+        version = client.get(review_url(takeaway.trip)).context["page_version"]
+        # Decisions made in place, one after the other, from the page that stays open.
+        for one in (takeaway, second):
+            response = client.post(
+                review_url(takeaway.trip, "review-takeaways"),
+                {"act": f"adopted:{one.pk}", "page_version": version},
+                headers={"X-Requested-With": "fetch"},
+            )
+            assert response.json()["ok"], response.json()
+            version = response.json()["page_version"]
+
+        response = client.post(
+            review_url(takeaway.trip, "review-return"),
+            {"comment": "行程不全", "page_version": version},
+        )
+
+        assert response.status_code == 302
+        assert Trip.objects.get().status == "draft"
