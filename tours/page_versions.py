@@ -125,6 +125,15 @@ def _parse(version: str) -> datetime.datetime | None:
         return None
 
 
+class VersionField(forms.CharField):
+    """The hidden version: a condition of the save, never a change of the record."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class StalePageForm:
     """A form that refuses to save from a page opened before the last change it would undo.
 
@@ -139,9 +148,7 @@ class StalePageForm:
         super().__init__(*args, **kwargs)
         self.page = page or self.page
         if self.page is not None:
-            self.fields[VERSION_FIELD] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=self.page.current
-            )
+            self.fields[VERSION_FIELD] = VersionField(required=False, initial=self.page.current)
 
     def add_prefix(self, field_name):
         # One version for the whole page, whichever of its forms is posted.

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.admin_forms import form_data
+from tours import services
 from tours.models import SiteVisit, Trip
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,22 @@ class TestPartPage:
         save_from_fresh_page(client, visit_url(visit), name="三角镇规划馆")
 
         assert SiteVisit.objects.get().name == "三角镇规划馆"
+
+
+class TestActionItemPage:
+    def test_progress_posted_since_the_page_opened_is_not_overwritten(self, client, editor, owner):
+        action = factories.ActionItemFactory(trip__status="published", owner=owner.participant)
+        url = reverse("admin:tours_actionitem_change", args=[action.pk])
+        client.force_login(editor)
+        opened = form_data(client.get(url))
+        services.post_action_update(action=action, user=owner, progress=40, note="已完成方案")
+
+        response = client.post(url, opened | {"title": "建立季度对接会制度"})
+
+        assert response.status_code == 200
+        assert f"本页打开后，{owner.participant.name}于" in non_field_errors(response)[0]
+        action.refresh_from_db()
+        assert (action.title, action.progress) == ("建立“链长+链主”季度对接会制度", 40)
 
 
 def review_url(trip, name="review-trip"):
