@@ -34,6 +34,8 @@ TRIP_PARTS = (TripMember, SiteVisit, Takeaway, Question, Indicator, Instruction,
 
 
 def lock_trip(trip_id: int):
+    """Hold the trip's row to the end of the transaction: a save of another of the trip's
+    pages waits for this one, then sees its change."""
     list(Trip.objects.select_for_update().filter(pk=trip_id).values_list("pk"))
 
 
