@@ -43,6 +43,10 @@
       })
       .then(function (result) {
         if (result.ok) {
+          // The page now shows the trip as this decision left it.
+          document.querySelectorAll('input[name="page_version"]').forEach(function (input) {
+            input.value = result.page_version;
+          });
           row.querySelector(".review-item__status").textContent = result.status;
           row.className = "review-item is-decided review-item--" + button.value.split(":")[0];
           buttons.forEach(function (b) { b.disabled = false; });

@@ -117,7 +117,12 @@ class TestDeciding:
         first = pending(submitted)[0]
         url = trip_url(submitted, "review-takeaways")
         ok = desk.post(url, {"act": f"featured:{first.pk}"}, headers={"X-Requested-With": "fetch"})
-        assert ok.json() == {"ok": True, "status": "重点推荐"}
+        submitted.refresh_from_db()
+        assert ok.json() == {
+            "ok": True,
+            "status": "重点推荐",
+            "page_version": submitted.updated_at.isoformat(),
+        }
         refused = desk.post(
             url, {"act": f"returned:{first.pk}"}, headers={"X-Requested-With": "fetch"}
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.history import HistoryAdmin
 from tours.models import Trip
+from tours.page_versions import PartPage, StalePageForm, TripPage
 
 # Foreign keys that may only point at rows of the same trip.
 TRIP_SCOPED_FIELDS = ("site_visit", "takeaway", "source_instruction", "source_takeaways")
@@ -156,6 +157,29 @@ class TripLockMixin:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
+class StalePageGuardMixin:
+    """A change page saved after someone else's change to what it shows is refused
+    (tours.page_versions); needs TripLockMixin's `_trip_of`."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        guarded = type(form.__name__, (StalePageForm, form), {"page": self._page(request, obj)})
+        # Subclassing builds the fields anew: keep those the admin's mixins have adjusted.
+        guarded.base_fields = form.base_fields
+        return guarded
+
+    def _page(self, request, obj):
+        if isinstance(obj, Trip):
+            return TripPage(obj.pk)
+        related = []
+        for inline in self.get_inline_instances(request, obj):
+            fk = next(f for f in inline.model._meta.fields if f.related_model is self.model)
+            related.append(inline.model.history.filter(**{fk.attname: obj.pk}))
+        return PartPage(obj, trip_id=self._trip_of(obj).pk, related=related)
+
+
 class TripPartInline(AutocompleteMixin, TripLockMixin, admin.TabularInline):
     """A tabular inline on the trip page; long fields are edited on the row's own page."""
 
@@ -181,7 +205,12 @@ class AdminStyleMixin:
 
 
 class TripPartAdmin(
-    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, HistoryAdmin
+    AdminStyleMixin,
+    StampCreatorMixin,
+    AutocompleteMixin,
+    TripLockMixin,
+    StalePageGuardMixin,
+    HistoryAdmin,
 ):
     """The own page of a trip's part: its trip-scoped pickers list that trip's rows only.
 

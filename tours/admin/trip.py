@@ -23,6 +23,7 @@ from tours.models import (
 from .base import (
     AdminStyleMixin,
     AutocompleteMixin,
+    StalePageGuardMixin,
     StampCreatorMixin,
     TripLockMixin,
     TripPartInline,
@@ -157,6 +158,7 @@ class TripAdmin(
     StampCreatorMixin,
     AutocompleteMixin,
     TripLockMixin,
+    StalePageGuardMixin,
     HistoryAdmin,
 ):
     list_display = [

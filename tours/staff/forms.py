@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Organization, Participant
 from tours.evidence import KINDS
 from tours.models import ActionItem
+from tours.page_versions import StalePageForm
 from tours.services.workflow import DECISIONS
 
 
@@ -42,7 +43,7 @@ def share_choices(forms_, *names):
             field.choices = shared[name]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StalePageForm, forms.Form):
     """Adopt, feature or return the takeaways ticked on the desk (or the one clicked)."""
 
     decision = forms.ChoiceField(
@@ -67,7 +68,9 @@ class ActionFields(forms.Form):
         return {name: self.cleaned_data[name] for name in ActionFields.base_fields}
 
 
-class ActionFromTakeawaysForm(ActionFields):
+class ActionFromTakeawaysForm(StalePageForm, ActionFields):
+    """An action item from ticked takeaways, adopting those still pending."""
+
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -106,7 +109,11 @@ class InstructionForm(forms.Form):
 InstructionActionFormSet = forms.formset_factory(ActionFields, extra=3)
 
 
-class ReturnTripForm(forms.Form):
+class PublicationForm(StalePageForm, forms.Form):
+    """Publish or archive: nothing to fill in, but the page must show the trip as it is."""
+
+
+class ReturnTripForm(StalePageForm, forms.Form):
     comment = forms.CharField(
         label=_("what needs to change"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -6,6 +6,7 @@ when a leader decides on one takeaway at a time.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tours import services
 from tours.models import ActionItem, Takeaway, Trip
+from tours.page_versions import TripPage, trip_version
 
 from .access import reviewer_area
 from .forms import (
@@ -22,6 +24,7 @@ from .forms import (
     DecisionForm,
     InstructionActionFormSet,
     InstructionForm,
+    PublicationForm,
     ReturnTripForm,
     add_service_errors,
     share_choices,
@@ -80,6 +83,8 @@ def _trip_page(request, trip, **forms):
     )
     if not show_all:
         takeaways = takeaways.filter(review_status=Pending)
+    # The page shows the trip as it is now, so its forms carry the trip's current version.
+    page_version = trip_version(trip)
     action_form = forms.get("action_form") or ActionFromTakeawaysForm(prefix="action")
     instruction_form = forms.get("instruction_form") or InstructionForm(
         prefix="instruction",
@@ -107,6 +112,7 @@ def _trip_page(request, trip, **forms):
         "rows": rows,
         "return_form": forms.get("return_form") or ReturnTripForm(),
         "publish_errors": forms.get("publish_errors", []),
+        "page_version": page_version,
         "instructions": trip.instructions.select_related("author__organization", "takeaway")
         .prefetch_related("action_items")
         .order_by("-date", "-id"),
@@ -146,22 +152,26 @@ def takeaways_decide(request, pk):
     else:
         picked = request.POST.getlist("takeaways")
         data = {"decision": decision, "comment": request.POST.get("comment", "")}
-    form = DecisionForm(data)
+    data["page_version"] = request.POST.get("page_version")
+    form = DecisionForm(data, page=TripPage(trip.pk))
     takeaways = list(trip.takeaways.select_related("trip").filter(pk__in=_ids(picked)))
-    if form.is_valid():
-        try:
-            services.review_takeaways(
-                takeaways=takeaways,
-                user=request.user,
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    with transaction.atomic():
+        if form.is_valid():
+            try:
+                services.review_takeaways(
+                    takeaways=takeaways,
+                    user=request.user,
+                    decision=form.cleaned_data["decision"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
     if form.is_valid():
         label = Takeaway.ReviewStatus(form.cleaned_data["decision"]).label
         if _wants_json(request):
-            return JsonResponse({"ok": True, "status": str(label)})
+            # The page stays open: its next decision starts from this one.
+            version = TripPage(trip.pk).current()
+            return JsonResponse({"ok": True, "status": str(label), "page_version": version})
         messages.success(
             request,
             _("%(count)s takeaways: %(decision)s.") % {"count": len(takeaways), "decision": label},
@@ -182,29 +192,30 @@ def _ids(values):
 
 
 def _make_action(request, trip):
-    form = ActionFromTakeawaysForm(request.POST, prefix="action")
+    form = ActionFromTakeawaysForm(request.POST, prefix="action", page=TripPage(trip.pk))
     takeaways = list(
         trip.takeaways.select_related("trip").filter(pk__in=_ids(request.POST.getlist("takeaways")))
     )
-    if form.is_valid():
-        if not takeaways:
-            form.add_error(None, _("Tick the takeaways the action item comes from."))
-        else:
-            try:
-                action = services.create_action(
-                    trip=trip,
-                    user=request.user,
-                    source_takeaways=takeaways,
-                    adopt_sources=True,
-                    **form.service_kwargs(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
+    with transaction.atomic():
+        if form.is_valid():
+            if not takeaways:
+                form.add_error(None, _("Tick the takeaways the action item comes from."))
             else:
-                messages.success(
-                    request, _("Action item “%(title)s” created.") % {"title": action.title}
-                )
-                return redirect(_trip_url(trip, f"action-{action.pk}"))
+                try:
+                    action = services.create_action(
+                        trip=trip,
+                        user=request.user,
+                        source_takeaways=takeaways,
+                        adopt_sources=True,
+                        **form.service_kwargs(),
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(
+                        request, _("Action item “%(title)s” created.") % {"title": action.title}
+                    )
+                    return redirect(_trip_url(trip, f"action-{action.pk}"))
     return _trip_page(
         request, trip, action_form=form, selected={t.pk for t in takeaways}, show_all=True
     )
@@ -240,8 +251,12 @@ def instruction_record(request, pk):
 
 def _transition(request, pk, service, done_message):
     trip = _reviewable_trip(pk)
+    form = PublicationForm(request.POST, page=TripPage(trip.pk))
     try:
-        service(trip=trip, user=request.user)
+        with transaction.atomic():
+            if not form.is_valid():
+                raise ValidationError(form.non_field_errors())
+            service(trip=trip, user=request.user)
     except ValidationError as error:
         return _trip_page(request, trip, publish_errors=error.messages)
     messages.success(request, done_message % {"title": trip.title})
@@ -264,16 +279,17 @@ def trip_archive(request, pk):
 @require_POST
 def trip_return(request, pk):
     trip = _reviewable_trip(pk)
-    form = ReturnTripForm(request.POST)
-    if form.is_valid():
-        try:
-            services.return_trip(trip=trip, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” went back to its editor as a draft.") % {"title": trip.title},
-            )
-            return redirect("tours:review-desk")
+    form = ReturnTripForm(request.POST, page=TripPage(trip.pk))
+    with transaction.atomic():
+        if form.is_valid():
+            try:
+                services.return_trip(trip=trip, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” went back to its editor as a draft.") % {"title": trip.title},
+                )
+                return redirect("tours:review-desk")
     return _trip_page(request, trip, return_form=form)
