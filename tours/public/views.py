@@ -89,7 +89,7 @@ def trip_list(request):
     return render(request, "tours/trip_list.html", {"form": form, "page": page})
 
 
-@cached_public_page
+@cached_public_page(trip="pk")
 def trip_detail(request, pk):
     trip, related = trip_and_related(Trip.objects.public(), pk)
     if trip is None:
@@ -137,7 +137,7 @@ def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
-@cached_public_page
+@cached_public_page(trip="pk")
 def trip_report_docx(request, pk):
     """The public report as a Word document (考察报告), from public data only."""
     trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
@@ -145,7 +145,7 @@ def trip_report_docx(request, pk):
     return attachment(content, f"{report_title(trip)}.docx", DOCX_TYPE)
 
 
-@cached_public_page
+@cached_public_page(trip="pk")
 def trip_itinerary_ics(request, pk):
     """The public site visits as a calendar to subscribe to or import."""
     trip = get_object_or_404(Trip.objects.public(), pk=pk)

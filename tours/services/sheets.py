@@ -66,7 +66,7 @@ def import_sheet(
     _save(preview, user)
     if preview.changed_rows or preview.new_people or preview.new_organizations:
         # New rows were bulk-created, which sends no signals.
-        content_changed(trip_id=trip.pk, reindex=True)
+        content_changed(trip_id=trip.pk, public=trip.is_public, reindex=True)
     return preview
 
 
