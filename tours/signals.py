@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from .caching import retire_pages
 from .changes import (
     REFERENCED_ONLY,
     changes_only_private_fields,
@@ -11,6 +12,7 @@ from .changes import (
     stored_values,
     trip_of,
 )
+from .models import Trip
 from .search import indexing as search_indexing
 
 
@@ -47,6 +49,10 @@ def relation_changed(sender, instance, action, **kwargs):
 
 def _changed(instance, public: bool):
     content_changed(trip_id=trip_of(instance), public=public)
+    if not public and isinstance(instance, Trip) and not instance.is_public:
+        # Such a trip has no cached pages of its own, so retiring them costs nothing, and
+        # none stays behind if its status was changed where no signal saw it.
+        retire_pages(trips=[instance.pk])
 
 
 # Records no public page shows (the search index is derived data): saving them must not
