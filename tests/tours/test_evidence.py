@@ -137,18 +137,15 @@ class TestNeverUnderMedia:
 
 class TestAdminUpload:
     def test_the_admin_refuses_a_disguised_file_too(self, client, superuser, owner):
-        action = factories.ActionItemFactory(owner_organization=owner.participant.organization)
+        update = factories.ActionUpdateFactory(
+            action__owner_organization=owner.participant.organization
+        )
         client.force_login(superuser)
         response = client.post(
-            reverse("admin:tours_actionupdate_add"),
-            {
-                "action": action.pk,
-                "date": "2024-04-01",
-                "note": "见附件",
-                "progress": 30,
-                "evidence": files.exe_named_pdf(),
-            },
+            reverse("admin:tours_actionupdate_change", args=[update.pk]),
+            {"date": "2024-04-01", "note": "见附件", "evidence": files.exe_named_pdf()},
         )
         assert response.status_code == 200
         assert "佐证材料只能上传这几种格式" in response.content.decode()
-        assert not ActionUpdate.objects.exists()
+        update.refresh_from_db()
+        assert not update.evidence

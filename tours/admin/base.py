@@ -156,7 +156,17 @@ class TripLockMixin:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
-class TripPartInline(AutocompleteMixin, TripLockMixin, admin.TabularInline):
+class WorkflowFieldsMixin:
+    """Shows a model's WORKFLOW_FIELDS read-only: only the services change them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [
+            f for f in getattr(self.model, "WORKFLOW_FIELDS", ()) if f not in readonly
+        ]
+
+
+class TripPartInline(AutocompleteMixin, WorkflowFieldsMixin, TripLockMixin, admin.TabularInline):
     """A tabular inline on the trip page; long fields are edited on the row's own page."""
 
     formset = TripInlineFormSet
@@ -181,7 +191,12 @@ class AdminStyleMixin:
 
 
 class TripPartAdmin(
-    AdminStyleMixin, StampCreatorMixin, AutocompleteMixin, TripLockMixin, HistoryAdmin
+    AdminStyleMixin,
+    StampCreatorMixin,
+    AutocompleteMixin,
+    WorkflowFieldsMixin,
+    TripLockMixin,
+    HistoryAdmin,
 ):
     """The own page of a trip's part: its trip-scoped pickers list that trip's rows only.
 

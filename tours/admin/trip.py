@@ -26,6 +26,7 @@ from .base import (
     StampCreatorMixin,
     TripLockMixin,
     TripPartInline,
+    WorkflowFieldsMixin,
     YearListFilter,
 )
 from .office import TripOfficeMixin
@@ -156,6 +157,7 @@ class TripAdmin(
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,
+    WorkflowFieldsMixin,
     TripLockMixin,
     HistoryAdmin,
 ):
