@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from tests import factories
 from tests.admin_forms import form_data
-from tours.models import ActionItem, ActionUpdate, Trip
+from tours import services
+from tours.models import ActionItem, ActionUpdate, Takeaway, Trip
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,124 @@ def owner_in_unit(organization):
     user.groups.add(Group.objects.get(name="责任人"))
     factories.ParticipantFactory(user=user, organization=organization)
     return user
+
+
+class TestHistoryRevert:
+    def test_editor_who_may_only_view_cannot_revert_an_instruction(self, client, editor):
+        instruction = factories.InstructionFactory(is_public=False)
+        record = oldest(instruction)
+        instruction.text = "请区招商投资促进中心牵头，每季度报送一次进展。"
+        instruction.save()
+        client.force_login(editor)
+        data = form_data(client.get(version_url(instruction, record)))
+        response = client.post(
+            version_url(instruction, record), data | {"text": "篡改的批示", "is_public": "on"}
+        )
+        assert response.status_code == 403
+        instruction.refresh_from_db()
+        assert instruction.text == "请区招商投资促进中心牵头，每季度报送一次进展。"
+        assert not instruction.is_public
+
+    def test_viewer_sees_an_old_version_without_a_revert_button(self, client, editor):
+        instruction = factories.InstructionFactory()
+        client.force_login(editor)
+        response = client.get(version_url(instruction, oldest(instruction)))
+        assert response.status_code == 200
+        assert 'name="_save"' not in response.content.decode()
+
+    def test_revert_keeps_the_leaders_review(self, client, editor, leader):
+        takeaway = factories.TakeawayFactory(
+            review_status=Takeaway.ReviewStatus.PENDING, is_public=False
+        )
+        record = oldest(takeaway)
+        services.review_takeaway(
+            takeaway=takeaway, user=leader, decision=Takeaway.ReviewStatus.FEATURED, comment="好"
+        )
+        takeaway.refresh_from_db()
+        takeaway.is_public = True
+        takeaway.save()
+        client.force_login(editor)
+        response = revert(client, takeaway, record)
+        assert response.status_code == 302
+        takeaway.refresh_from_db()
+        assert not takeaway.is_public  # the version's own field came back
+        assert takeaway.review_status == Takeaway.ReviewStatus.FEATURED
+        assert takeaway.reviewed_by == leader
+        assert takeaway.review_comment == "好"
+
+    def test_revert_keeps_the_owners_reported_progress(self, client, editor):
+        action = factories.ActionItemFactory()
+        owner = owner_in_unit(action.owner_organization)
+        services.post_action_update(action=action, user=owner, progress=100, note="已完成")
+        done = action.history.order_by("history_date").last()
+        services.post_action_update(action=action, user=owner, progress=40, note="发现返工")
+        client.force_login(editor)
+        response = revert(client, action, done)
+        assert response.status_code == 302
+        action.refresh_from_db()
+        assert (action.progress, action.status) == (40, ActionItem.Status.IN_PROGRESS)
+
+    def test_revert_keeps_who_wrote_an_update(self, client, superuser):
+        action = factories.ActionItemFactory()
+        owner = owner_in_unit(action.owner_organization)
+        update = factories.ActionUpdateFactory(action=action, progress=100)
+        record = oldest(update)
+        update.author = owner
+        update.progress = 30
+        update.save()
+        client.force_login(superuser)
+        assert revert(client, update, record).status_code == 302
+        update.refresh_from_db()
+        assert (update.author, update.progress) == (owner, 30)
+
+    def test_revert_is_recorded_under_the_reverting_users_name(self, client, editor):
+        takeaway = factories.TakeawayFactory(kind=Takeaway.Kind.QUOTE)
+        record = oldest(takeaway)
+        takeaway.kind = Takeaway.Kind.GAP
+        takeaway.save()
+        client.force_login(editor)
+        revert(client, takeaway, record)
+        latest = takeaway.history.first()
+        assert (latest.kind, latest.history_user) == (Takeaway.Kind.QUOTE, editor)
+        assert "还原" in latest.history_change_reason
+
+    def test_revert_is_refused_on_an_archived_trip(self, client, editor, leader):
+        trip = factories.TripFactory(status=Trip.Status.PUBLISHED, title="赴浙江学习考察")
+        record = oldest(trip)
+        services.archive_trip(trip=trip, user=leader)
+        client.force_login(editor)
+        url = version_url(trip, record)
+        response = client.post(url, form_data(client.get(url)) | {"title": "改过的标题"})
+        assert response.status_code == 403
+        trip.refresh_from_db()
+        assert (trip.status, trip.title) == (Trip.Status.ARCHIVED, "赴浙江学习考察")
+
+    def test_revert_is_refused_on_a_part_of_an_archived_trip(self, client, editor, leader):
+        takeaway = factories.TakeawayFactory(kind=Takeaway.Kind.QUOTE)
+        record = oldest(takeaway)
+        takeaway.kind = Takeaway.Kind.GAP
+        takeaway.save()
+        services.archive_trip(trip=takeaway.trip, user=leader)
+        client.force_login(editor)
+        url = version_url(takeaway, record)
+        assert 'name="_save"' not in client.get(url).content.decode()
+        assert client.post(url, form_data(client.get(url))).status_code == 403
+        takeaway.refresh_from_db()
+        assert takeaway.kind == Takeaway.Kind.GAP
+
+    def test_revert_of_a_trip_keeps_its_publication(self, client, editor, leader):
+        trip = factories.TripFactory(status=Trip.Status.DRAFT, theme="旧主题")
+        factories.SiteVisitFactory(trip=trip)
+        factories.TripMemberFactory(trip=trip, role="leader")
+        record = oldest(trip)
+        services.submit_trip(trip=trip, user=editor)
+        services.publish_trip(trip=trip, user=leader)
+        client.force_login(editor)
+        assert revert(client, trip, record).status_code == 302
+        trip.refresh_from_db()
+        assert trip.status == Trip.Status.PUBLISHED
+        assert trip.published_at is not None
+        assert trip.submitted_by == editor
 
 
 class TestActionStatus:
