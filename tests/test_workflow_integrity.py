@@ -5,9 +5,10 @@ other; only account managers link a person to an account.
 """
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from people.models import Participant
 from tests import factories
 from tests.admin_forms import form_data
 from tours import services
@@ -220,3 +221,42 @@ class TestActionStatus:
         assert not ActionUpdate.objects.exists()
         action.refresh_from_db()
         assert action.progress == 0
+
+
+class TestGrantingAccess:
+    def test_editor_cannot_link_an_account_to_a_person(self, client, editor, owner):
+        person = factories.ParticipantFactory(name="李明")
+        client.force_login(editor)
+        data = form_data(client.get(change_url(person))) | {"user": owner.pk, "title": "科长"}
+        assert client.post(change_url(person), data).status_code == 302
+        person.refresh_from_db()
+        assert (person.title, person.user) == ("科长", None)
+
+    def test_editor_cannot_link_an_account_to_a_new_person(self, client, editor):
+        account = factories.UserFactory(username="lisi")
+        unit = factories.OrganizationFactory()
+        client.force_login(editor)
+        data = {"name": "李四", "gender": "male", "organization": unit.pk, "user": account.pk}
+        assert client.post(reverse("admin:people_participant_add"), data).status_code == 302
+        assert Participant.objects.get(name="李四").user is None
+
+    def test_editor_cannot_relink_an_account_by_reverting(self, client, editor):
+        account = factories.UserFactory(username="lisi")
+        person = factories.ParticipantFactory(user=account)
+        record = oldest(person)
+        person.user = None
+        person.save()
+        client.force_login(editor)
+        assert revert(client, person, record).status_code == 302
+        person.refresh_from_db()
+        assert person.user is None
+
+    def test_who_may_change_accounts_links_one(self, client, editor):
+        editor.user_permissions.add(Permission.objects.get(codename="change_user"))
+        account = factories.UserFactory(username="lisi")
+        person = factories.ParticipantFactory()
+        client.force_login(editor)
+        data = form_data(client.get(change_url(person))) | {"user": account.pk}
+        assert client.post(change_url(person), data).status_code == 302
+        person.refresh_from_db()
+        assert person.user == account
