@@ -5,13 +5,18 @@ other; only account managers link a person to an account.
 """
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.test import Client
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import Participant
 from tests import factories
-from tests.admin_forms import form_data
+from tests.admin_forms import form_data, rendered_forms
 from tours import services
+from tours.admin.base import TRIP_SCOPED_FIELDS
 from tours.models import ActionItem, ActionUpdate, Takeaway, Trip
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +265,213 @@ class TestGrantingAccess:
         assert client.post(change_url(person), data).status_code == 302
         person.refresh_from_db()
         assert person.user == account
+
+
+# The sweep: every role × every history URL and every admin form showing a guarded field.
+
+SWEPT_ROLES = ("editor", "leader", "owner", "outsider", "staff")
+
+
+@pytest.fixture
+def staff(db):
+    """May open the admin, but is in no group."""
+    return factories.UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def mallory(db):
+    """The account a forged form would put in a user field; no row ever points at it."""
+    return factories.UserFactory(username="mallory")
+
+
+def guarded_fields():
+    """Each model an admin form shows, with the fields no admin form may set."""
+    guarded = {Participant: ("user",)}
+    for model, model_admin in admin.site._registry.items():
+        for shown in (model, *(inline.model for inline in model_admin.inlines)):
+            if getattr(shown, "WORKFLOW_FIELDS", ()):
+                guarded[shown] = shown.WORKFLOW_FIELDS
+    return guarded
+
+
+def guarded_values():
+    values = {}
+    for model, names in guarded_fields().items():
+        attnames = [model._meta.get_field(name).attname for name in names]
+        for pk, *row in model.objects.values_list("pk", *attnames):
+            values[model, pk] = dict(zip(names, row, strict=True))
+    return values
+
+
+def forged(model, name, current, prefix, mallory):
+    """POST keys and values setting `name` to something it is not."""
+    field = model._meta.get_field(name)
+    key = f"{prefix}{name}"
+    if field.choices:
+        return {key: next(value for value, _ in field.flatchoices if value != current)}
+    if isinstance(field, models.ForeignKey):
+        return {key: str(mallory.pk)}
+    if isinstance(field, models.DateTimeField):
+        return {key: "2031-01-01 08:00", f"{key}_0": "2031-01-01", f"{key}_1": "08:00"}
+    if isinstance(field, models.IntegerField):
+        return {key: "77"}
+    return {key: "篡改"}
+
+
+def forge(data, response, mallory):
+    """`data` with every guarded field of the page's forms and inline rows forged."""
+    guarded = guarded_fields()
+    for form in rendered_forms(response):
+        model = getattr(getattr(form, "_meta", None), "model", None)
+        prefix = f"{form.prefix}-" if form.prefix else ""
+        for name in guarded.get(model, ()):
+            current = getattr(form.instance, name, None)
+            data = data | forged(model, name, current, prefix, mallory)
+    return data
+
+
+def without_files(data):
+    return {key: value for key, value in data.items() if not hasattr(value, "read")}
+
+
+@pytest.fixture
+def world(editor, leader, owner):
+    """A published trip with one of everything, each row moved along its workflow."""
+    unit = owner.participant.organization
+    trip = factories.TripFactory(status=Trip.Status.DRAFT)
+    factories.SiteVisitFactory(trip=trip)
+    factories.TripMemberFactory(trip=trip, role="leader")
+    factories.QuestionFactory(trip=trip)
+    factories.IndicatorFactory(trip=trip)
+    factories.PhotoFactory(trip=trip)
+    takeaway = factories.TakeawayFactory(trip=trip, review_status=Takeaway.ReviewStatus.PENDING)
+    factories.InstructionFactory(trip=trip, takeaway=takeaway)
+    services.submit_trip(trip=trip, user=editor)
+    services.publish_trip(trip=trip, user=leader)
+    services.review_takeaway(
+        takeaway=takeaway, user=leader, decision=Takeaway.ReviewStatus.FEATURED, comment="写得好"
+    )
+    closed = factories.ActionItemFactory(trip=trip, owner_organization=unit)
+    services.post_action_update(action=closed, user=owner, progress=100, note="已完成")
+    services.close_action(action=closed, user=leader)
+    going = factories.ActionItemFactory(trip=trip, owner_organization=unit)
+    services.post_action_update(action=going, user=owner, progress=100, note="已完成")
+    services.post_action_update(action=going, user=owner, progress=40, note="验收未通过，返工")
+    linked = factories.ParticipantFactory(name="李明", organization=unit)
+    linked.user = factories.UserFactory(username="liming")
+    linked.save()
+    return trip
+
+
+def history_admins():
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            yield model, model_admin
+
+
+def url_of(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def sign_in(request, role):
+    browser = Client()
+    browser.force_login(request.getfixturevalue(role))
+    return browser
+
+
+def as_new(data, page):
+    """A change page's values as the add page's: nothing pointing into the old trip.
+
+    Each inline that shows guarded fields gets one new row, a copy of its first.
+    """
+    guarded = guarded_fields()
+    scoped = (*TRIP_SCOPED_FIELDS, "cover_photo")
+    new = {key: value for key, value in data.items() if key.rsplit("-")[-1] not in scoped}
+    for inline in page.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        copied = formset.model in guarded and formset.forms
+        new[f"{formset.prefix}-TOTAL_FORMS"] = "1" if copied else "0"
+        new[f"{formset.prefix}-INITIAL_FORMS"] = "0"
+        new.pop(f"{formset.prefix}-0-id", None)
+        new.pop(f"{formset.prefix}-0-{formset.fk.name}", None)
+    return new
+
+
+class Sweep:
+    """Sends requests as a role; no guarded field may take a posted value.
+
+    Each POST is saved if the role may do it (so the sweep really reaches the save) and
+    refused (403, or the admin's login page) if not.
+    """
+
+    def __init__(self, request, role):
+        self.role = role
+        self.user = request.getfixturevalue(role)
+        self.client = sign_in(request, role)
+        self.superuser = sign_in(request, "superuser")
+
+    def get(self, url):
+        assert self.client.get(url).status_code in (200, 302, 403), url
+
+    def post(self, url, data, *, may):
+        before = guarded_values()
+        response = self.client.post(url, without_files(data))
+        after = guarded_values()
+        saved = response.status_code == 302 and "/login/" not in response.url
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and "/login/" in response.url
+        )
+        assert saved if may else refused, f"{self.role} POST {url}: {response.status_code}"
+        changed = {key: after[key] for key in before if after[key] != before[key]}
+        assert not changed, f"{self.role} POST {url} changed {changed}"
+        for (model, pk), values in after.items():
+            if (model, pk) not in before:
+                self.check_new_row(model, values, url)
+
+    def may(self, action, model):
+        opts = model._meta
+        return self.user.is_staff and self.user.has_perm(
+            f"{opts.app_label}.{action}_{opts.model_name}"
+        )
+
+    def check_new_row(self, model, values, url):
+        # A row added through a form starts its workflow; only its creator is recorded.
+        for name, value in values.items():
+            field = model._meta.get_field(name)
+            allowed = {field.get_default(), self.user.pk if field.is_relation else None}
+            assert value in allowed, f"{self.role} POST {url} created a {model} with {name}={value}"
+
+    def page_as_superuser(self, url):
+        response = self.superuser.get(url)
+        assert response.status_code == 200, url
+        return response
+
+
+@pytest.mark.parametrize("role", SWEPT_ROLES)
+def test_no_role_restores_a_workflow_field_from_the_history(request, world, mallory, role):
+    sweep = Sweep(request, role)
+    for model, _model_admin in history_admins():
+        for obj in model.objects.all():
+            sweep.get(url_of(model, "history", obj.pk))
+            for record in obj.history.all():
+                url = url_of(model, "simple_history", obj.pk, record.history_id)
+                sweep.get(url)
+                page = sweep.page_as_superuser(url)
+                data = forge(form_data(page), page, mallory)
+                sweep.post(url, data, may=sweep.may("change", model))
+
+
+@pytest.mark.parametrize("role", SWEPT_ROLES)
+def test_no_role_sets_a_workflow_field_through_an_admin_form(request, world, mallory, role):
+    sweep = Sweep(request, role)
+    guarded = guarded_fields()
+    for model, model_admin in admin.site._registry.items():
+        if not {model, *(inline.model for inline in model_admin.inlines)} & guarded.keys():
+            continue
+        for obj in model.objects.all():
+            url = url_of(model, "change", obj.pk)
+            page = sweep.page_as_superuser(url)
+            sweep.post(url, forge(form_data(page), page, mallory), may=sweep.may("change", model))
+            add = url_of(model, "add") + (f"?trip={world.pk}" if hasattr(obj, "trip_id") else "")
+            data = forge(as_new(form_data(page), page), page, mallory)
+            sweep.post(add, data, may=sweep.may("add", model))
