@@ -68,12 +68,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
             or super().revert_disabled(request, current)
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and is_version(obj) and self.revert_disabled(request, obj):
+            # A version is shown as the change page shows a record to those who may only view it.
+            opts = self.model._meta
+            editable = [f.name for f in [*opts.fields, *opts.many_to_many] if f.editable]
+            readonly += [name for name in editable if name not in readonly]
+        return readonly
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        current = self._current(request, obj) if obj is not None and is_version(obj) else None
-        if current is not None:
+        if obj is not None and is_version(obj) and not self.revert_disabled(request, obj):
             # The revert page binds its form to the old version: what the form does not
             # edit must be today's value, or saving would quietly restore it.
+            current = self._current(request, obj)
             for field in obj._meta.concrete_fields:
                 if field.name not in form.base_fields:
                     setattr(obj, field.attname, getattr(current, field.attname))

@@ -74,6 +74,6 @@ class ParticipantAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         # A linked account sees its unit's items: linking one is granting access.
-        if not request.user.has_perm("auth.change_user"):
+        if not request.user.has_perm("auth.change_user") and "user" not in readonly:
             readonly = [*readonly, "user"]
         return readonly

@@ -68,12 +68,18 @@ class TestHistoryRevert:
         assert instruction.text == "请区招商投资促进中心牵头，每季度报送一次进展。"
         assert not instruction.is_public
 
-    def test_viewer_sees_an_old_version_without_a_revert_button(self, client, editor):
-        instruction = factories.InstructionFactory()
+    def test_viewer_sees_an_old_version_read_only(self, client, editor):
+        instruction = factories.InstructionFactory(text="各责任单位每月报送进展。")
+        record = oldest(instruction)
+        instruction.text = "各责任单位每季度报送进展。"
+        instruction.save()
         client.force_login(editor)
-        response = client.get(version_url(instruction, oldest(instruction)))
+        response = client.get(version_url(instruction, record))
         assert response.status_code == 200
-        assert 'name="_save"' not in response.content.decode()
+        page = response.content.decode()
+        assert "各责任单位每月报送进展。" in page
+        assert 'name="text"' not in page
+        assert 'name="_save"' not in page
 
     def test_revert_keeps_the_leaders_review(self, client, editor, leader):
         takeaway = factories.TakeawayFactory(
