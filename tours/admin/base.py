@@ -112,7 +112,7 @@ def scoped_queryset(queryset, trip):
 
 
 # Who created a row, on the models that record it.
-CREATOR_FIELDS = {"actionitem": "created_by", "actionupdate": "author"}
+CREATOR_FIELDS = {"actionitem": "created_by"}
 
 
 def stamp_creator(obj, user):
