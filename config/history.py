@@ -1,8 +1,13 @@
-"""The admin's change history as staff read it: labels and "-" rather than stored values."""
+"""The admin's change history as staff read it, and its reverts as changes like any other."""
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -29,10 +34,69 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+def is_version(obj) -> bool:
+    """Is `obj` a past version of a record, as simple-history's revert page builds it?"""
+    return hasattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin whose history list reads as the rest of the admin does."""
+    """SimpleHistoryAdmin whose history reads as the rest of the admin does.
+
+    simple-history lets anyone who may view a record revert it, and saves every field of
+    the old version, those the change form does not offer included. Here a revert needs
+    the right to change the record as it is now (so an archived trip refuses it) and
+    restores only what the change form edits: workflow fields, creators and linked
+    accounts keep their current values. A deleted record is not brought back this way.
+    """
 
     object_history_list_template = "admin/history_list.html"
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record, empty=self.get_empty_value_display())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and self.revert_disabled(request, current):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        current = self._current(request, obj)
+        return (
+            current is None
+            or not self.has_change_permission(request, current)
+            or super().revert_disabled(request, current)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and is_version(obj) and self.revert_disabled(request, obj):
+            # A version is shown as the change page shows a record to those who may only view it.
+            opts = self.model._meta
+            editable = [f.name for f in [*opts.fields, *opts.many_to_many] if f.editable]
+            readonly += [name for name in editable if name not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and is_version(obj) and not self.revert_disabled(request, obj):
+            # The revert page binds its form to the old version: what the form does not
+            # edit must be today's value, or saving would quietly restore it.
+            current = self._current(request, obj)
+            for field in obj._meta.concrete_fields:
+                if field.name not in form.base_fields:
+                    setattr(obj, field.attname, getattr(current, field.attname))
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if is_version(obj):
+            version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME)
+            when = formats.date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+            obj._change_reason = gettext("Reverted to the version of %(date)s") % {"date": when}
+        super().save_model(request, obj, form, change)
+
+    def _current(self, request, obj):
+        """The record as it is now, for `obj` or a past version of it (None once deleted)."""
+        if obj is None or not is_version(obj):
+            return obj
+        return self.get_object(request, str(obj.pk))

@@ -70,3 +70,10 @@ class ParticipantAdmin(HistoryAdmin):
     search_fields = ["name", "title", "organization__name", "phone"]
     autocomplete_fields = ["organization", "user"]
     fields = ["name", "gender", "organization", "title", "phone", "email", "note", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # A linked account sees its unit's items: linking one is granting access.
+        if not request.user.has_perm("auth.change_user") and "user" not in readonly:
+            readonly = [*readonly, "user"]
+        return readonly

@@ -139,19 +139,14 @@ CASES = [
         shows="18",
     ),
     Case(
-        "progress that is a word",
+        "a due date that is a word",
         "editor",
         ADD_TRIP,
         trip_with_row(
             "action_items",
-            {
-                "title": "建立专员制度",
-                "status": "not_started",
-                "owner_organization": "{unit}",
-                "progress": "一半",
-            },
+            {"title": "建立专员制度", "owner_organization": "{unit}", "due_date": "年底前"},
         ),
-        shows="输入整数",
+        shows="有效的日期",
     ),
     # Owners' progress updates.
     Case(

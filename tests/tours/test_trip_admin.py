@@ -158,24 +158,6 @@ class TestBadInput:
         errors = self.post(client, editor, data)
         assert "考察日期须在考察起止日期（2024年2月26日至2024年3月1日）之内" in errors["date"]
 
-    @pytest.mark.parametrize("progress", ["120", "-5"])
-    def test_progress_out_of_range(self, client, editor, progress):
-        unit = factories.OrganizationFactory()
-        data = with_rows(
-            trip_fields(),
-            "action_items",
-            [
-                {
-                    "title": "出台技改资金管理办法",
-                    "owner_organization": unit.pk,
-                    "status": "in_progress",
-                    "progress": progress,
-                }
-            ],
-        )
-        errors = self.post(client, editor, data)
-        assert "完成进度须在 0 到 100 之间" in errors["progress"]
-
     def test_the_same_person_twice_in_one_delegation(self, client, editor):
         person = factories.ParticipantFactory()
         data = with_rows(

@@ -113,7 +113,7 @@ def scoped_queryset(queryset, trip):
 
 
 # Who created a row, on the models that record it.
-CREATOR_FIELDS = {"actionitem": "created_by", "actionupdate": "author"}
+CREATOR_FIELDS = {"actionitem": "created_by"}
 
 
 def stamp_creator(obj, user):
@@ -180,7 +180,17 @@ class StalePageGuardMixin:
         return PartPage(obj, trip_id=self._trip_of(obj).pk, related=related)
 
 
-class TripPartInline(AutocompleteMixin, TripLockMixin, admin.TabularInline):
+class WorkflowFieldsMixin:
+    """Shows a model's WORKFLOW_FIELDS read-only: only the services change them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [
+            f for f in getattr(self.model, "WORKFLOW_FIELDS", ()) if f not in readonly
+        ]
+
+
+class TripPartInline(AutocompleteMixin, WorkflowFieldsMixin, TripLockMixin, admin.TabularInline):
     """A tabular inline on the trip page; long fields are edited on the row's own page."""
 
     formset = TripInlineFormSet
@@ -208,6 +218,7 @@ class TripPartAdmin(
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,
+    WorkflowFieldsMixin,
     TripLockMixin,
     StalePageGuardMixin,
     HistoryAdmin,

@@ -127,9 +127,11 @@ class InstructionAdmin(TripPartAdmin):
 class ActionUpdateInline(TripPartInline):
     model = ActionUpdate
     fields = ["date", "progress", "note", "evidence", "evidence_is_public", "author"]
-    readonly_fields = ["author"]
     formfield_overrides = COMPACT_TEXT
     show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # owners report progress at /my-actions/, which moves the item
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
@@ -201,8 +203,21 @@ class ActionUpdateAdmin(TripPartAdmin):
     search_fields = ["note", "action__title"]
     date_hierarchy = "date"
     list_select_related = ["action", "author"]
-    autocomplete_fields = ["action"]
-    readonly_fields = ["author", "created_at"]
+    autocomplete_fields = []
+    fields = [
+        "action",
+        "date",
+        "progress",
+        "note",
+        "evidence",
+        "evidence_is_public",
+        ("author", "created_at"),
+    ]
+    # An update stays the report of its item and author (progress, author: WORKFLOW_FIELDS).
+    readonly_fields = ["action", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # owners report progress at /my-actions/, which moves the item
 
     def _trip_of(self, obj):
         return obj.action.trip if obj else None

@@ -27,6 +27,7 @@ from .base import (
     StampCreatorMixin,
     TripLockMixin,
     TripPartInline,
+    WorkflowFieldsMixin,
     YearListFilter,
 )
 from .office import TripOfficeMixin
@@ -157,6 +158,7 @@ class TripAdmin(
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,
+    WorkflowFieldsMixin,
     TripLockMixin,
     StalePageGuardMixin,
     HistoryAdmin,

@@ -187,6 +187,8 @@ class ActionItem(models.Model):
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
     FINISHED_STATUSES = (Status.DONE, Status.CLOSED)
+    # Moved only by the owners' updates and the leaders' services (see Trip.WORKFLOW_FIELDS).
+    WORKFLOW_FIELDS = ("status", "progress", "closed_at", "created_by")
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="action_items"
@@ -324,6 +326,9 @@ class ActionUpdateQuerySet(models.QuerySet):
 
 class ActionUpdate(models.Model):
     """A progress report on an action item, with optional evidence."""
+
+    # What the owner reported, and who: only post_action_update writes them.
+    WORKFLOW_FIELDS = ("progress", "author")
 
     action = models.ForeignKey(
         ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="updates"

@@ -38,6 +38,8 @@ class Takeaway(models.Model):
         RETURNED = "returned", _("returned")
 
     ACCEPTED_STATUSES = (ReviewStatus.ADOPTED, ReviewStatus.FEATURED)
+    # A leader's review, changed only by the review services (see Trip.WORKFLOW_FIELDS).
+    WORKFLOW_FIELDS = ("review_status", "reviewed_by", "reviewed_at", "review_comment")
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="takeaways"

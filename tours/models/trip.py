@@ -66,6 +66,9 @@ class Trip(models.Model):
         ARCHIVED = "archived", _("archived")
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
+    # Changed only by the workflow services (DESIGN.md, "Integrity"): forms show them
+    # read-only and a history revert keeps their current values.
+    WORKFLOW_FIELDS = ("status", "published_at", "submitted_by", "submitted_at", "return_comment")
 
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STUDY_TOUR)
