@@ -19,9 +19,9 @@ def touch_trip(sender, instance, **kwargs):
         Trip.objects.filter(pk=trip_id).update(updated_at=timezone.now())
 
 
-# Records no public page shows (the search index is derived data): saving them must not
-# empty the page cache.
-UNSEEN_MODELS = {"EmailDigest", "SearchEntry"}
+# Records no public page shows (the search index is derived data, what leaders have read
+# is the desk's bookkeeping): saving them must not empty the page cache.
+UNSEEN_MODELS = {"EmailDigest", "SearchEntry", "SeenEdits"}
 
 
 def connect():

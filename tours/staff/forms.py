@@ -158,3 +158,9 @@ class ReviewActionFilterForm(ActionFilterForm):
         if self.is_valid() and self.cleaned_data["warning"]:
             actions = actions.filter(warning=self.cleaned_data["warning"])
         return actions
+
+
+class SeenEditsForm(forms.Form):
+    """标记为已阅: the newest edit the desk listed, posted back with the button."""
+
+    up_to = forms.DateTimeField(widget=forms.HiddenInput)
