@@ -116,15 +116,20 @@ class Edit:
         return [helper.format_delta_change(change) for change in self.changes]
 
 
+# Edits listed per trip at once, oldest first; marking them read brings on the next ones.
+LISTED_PER_TRIP = 50
+
+
 @dataclass
 class TripEdits:
     trip: Trip
-    edits: list[Edit]
+    edits: list[Edit]  # oldest first, at most LISTED_PER_TRIP
+    more: int = 0  # later edits, listed once these are marked read
 
     @property
     def up_to(self) -> datetime:
         """The newest edit listed: a leader who reads the list has read up to here."""
-        return max(edit.when for edit in self.edits)
+        return self.edits[-1].when
 
 
 def listed_since(trip_ref):
@@ -150,7 +155,7 @@ def _unread(model):
 
 
 def unread_edits() -> list[TripEdits]:
-    """Edits of published trips the leaders have not marked read, newest trip first."""
+    """Unread edits of published trips: the trip edited last first, its edits oldest first."""
     models_ = list(PARTS)
     kinds = [
         _unread(model).annotate(part=Value(i)).order_by().values_list("part")
@@ -162,12 +167,18 @@ def unread_edits() -> list[TripEdits]:
         edits.extend(_edits_of(models_[i]))
     if not edits:
         return []
-    _label_foreign_keys(edits)
     by_trip = defaultdict(list)
-    for edit in sorted(edits, key=lambda e: e.when, reverse=True):
+    for edit in sorted(edits, key=lambda e: e.when):
         by_trip[edit.trip_id].append(edit)
+    shown = {pk: rows[:LISTED_PER_TRIP] for pk, rows in by_trip.items()}
+    _label_foreign_keys([edit for rows in shown.values() for edit in rows])
     trips = Trip.objects.only("title", "status").in_bulk(list(by_trip))
-    return [TripEdits(trip=trips[pk], edits=rows) for pk, rows in by_trip.items() if pk in trips]
+    groups = [
+        TripEdits(trip=trips[pk], edits=shown[pk], more=len(rows) - len(shown[pk]))
+        for pk, rows in by_trip.items()
+        if pk in trips
+    ]
+    return sorted(groups, key=lambda group: by_trip[group.trip.pk][-1].when, reverse=True)
 
 
 def _edits_of(model) -> list[Edit]:

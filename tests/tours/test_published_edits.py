@@ -172,6 +172,23 @@ class TestMarkingRead:
         self.mark(client, published, read_up_to)
         assert listed_trips(client, leader) == ["赴广东中山学习考察"]
 
+    def test_a_long_list_comes_in_parts_oldest_first(
+        self, client, editor, leader, published, monkeypatch
+    ):
+        monkeypatch.setattr("tours.edits.LISTED_PER_TRIP", 2)
+        for theme in ("主题一", "主题二", "主题三"):
+            edit_on_the_trip_page(client, editor, published, theme=theme)
+        client.force_login(leader)
+        response = client.get(DESK)
+        [group] = response.context["edited"]
+        assert [e.changes[0].new for e in group.edits] == ["主题一", "主题二"]
+        assert "另有1处较晚的修改，标记已阅后列出。" in response.content.decode()
+
+        self.mark(client, published, group.up_to)
+
+        [group] = client.get(DESK).context["edited"]
+        assert [e.changes[0].new for e in group.edits] == ["主题三"]
+
     def test_an_editor_cannot_mark_edits_read(self, client, editor, published):
         client.force_login(editor)
         assert self.mark(client, published, timezone.now()).status_code == 403
