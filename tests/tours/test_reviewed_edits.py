@@ -90,6 +90,21 @@ class TestOnItsOwnPage:
 
         assert "推行链长制" not in page
 
+    def test_reedited_takeaway_leaves_the_public_search(
+        self, client, editor, adopted, django_capture_on_commit_callbacks
+    ):
+        search = reverse("tours:search") + "?q=链长制"
+        # Matches are marked up in the snippet; the words around them are not.
+        assert "由区领导担任" in client.get(search).content.decode()
+        client.force_login(editor)
+        data = form_data(client.get(change_url(adopted)))
+        data["text"] = NEW_TEXT
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(change_url(adopted), data)
+        client.logout()
+
+        assert "由区领导担任" not in client.get(search).content.decode()
+
     def test_the_record_of_the_last_review_stays(self, client, editor, leader, adopted):
         services.review_takeaway(takeaway=adopted, user=leader, decision="featured")
         client.force_login(editor)
