@@ -104,7 +104,8 @@ class Takeaway(models.Model):
 
         Every path that writes a takeaway (its admin page, the trip page, a history revert,
         a service) comes through here, so none can change approved words behind the
-        leaders' back. The last decision's reviewer and date stay, as a record of it.
+        leaders' back. The last decision's reviewer and date stay, as a record of it;
+        `sent_back_to_review` tells the caller (the admin says so to the editor).
         """
         self.sent_back_to_review = self._reviewed_content_changed()
         if self.sent_back_to_review:
