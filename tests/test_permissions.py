@@ -111,6 +111,7 @@ TABLE = [
     ("/review/trips/{submitted}/publish/", LEADERS_POST),
     ("/review/trips/{submitted}/return/", LEADERS_POST),
     ("/review/trips/{published}/archive/", LEADERS_POST),
+    ("/review/trips/{published}/edits-seen/", LEADERS_POST),
     ("/review/actions/", LEADERS),
     ("/review/actions/?warning=red", LEADERS),
     ("/review/actions/{mine}/", LEADERS),

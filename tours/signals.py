@@ -55,9 +55,9 @@ def _changed(instance, public: bool):
         retire_pages(trips=[instance.pk])
 
 
-# Records no public page shows (the search index is derived data): saving them must not
-# empty the page cache.
-UNSEEN_MODELS = {"EmailDigest", "SearchEntry"}
+# Records no public page shows (the search index is derived data, what leaders have read
+# is the desk's bookkeeping): saving them must not empty the page cache.
+UNSEEN_MODELS = {"EmailDigest", "SearchEntry", "SeenEdits"}
 
 
 def connect():

@@ -56,6 +56,7 @@ urlpatterns = [
     path("review/trips/<int:pk>/publish/", review.trip_publish, name="review-publish"),
     path("review/trips/<int:pk>/return/", review.trip_return, name="review-return"),
     path("review/trips/<int:pk>/archive/", review.trip_archive, name="review-archive"),
+    path("review/trips/<int:pk>/edits-seen/", review.edits_seen, name="review-edits-seen"),
     path("review/actions/", followup.overview, name="review-actions"),
     path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
     path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),

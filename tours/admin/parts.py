@@ -1,7 +1,8 @@
 """Own pages for a trip's parts: long fields, bulk lists and history."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tours.models import (
     ActionItem,
@@ -70,6 +71,29 @@ class SiteVisitAdmin(IndexedSearchMixin, TripPartAdmin):
     ]
 
 
+REVIEWED_EDIT_WARNING = _(
+    "A leader has reviewed this takeaway. Changing its text, kind or speaker sends it back "
+    "to the leaders for review, and it leaves the public pages until they review it again."
+)
+
+
+def say_sent_back(request, takeaways):
+    """Tell the editor which saved takeaways went back to the leaders for review."""
+    count = sum(getattr(t, "sent_back_to_review", False) for t in takeaways)
+    if count:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d reviewed takeaway was changed and went back to the leaders "
+                "for review; it is no longer public.",
+                "%(count)d reviewed takeaways were changed and went back to the leaders "
+                "for review; they are no longer public.",
+                count,
+            )
+            % {"count": count},
+        )
+
+
 @admin.register(Takeaway)
 class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["__str__", "kind", "speaker", "review_status", "is_public", "trip"]
@@ -85,6 +109,23 @@ class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
             {"fields": ["review_status", ("reviewed_by", "reviewed_at"), "review_comment"]},
         ),
     ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            takeaway = Takeaway.objects.filter(pk=object_id).only("review_status").first()
+            if takeaway and takeaway.is_accepted:
+                messages.warning(request, REVIEWED_EDIT_WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.is_accepted and "text" in form.base_fields:
+            form.base_fields["text"].help_text = REVIEWED_EDIT_WARNING
+        return form
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        say_sent_back(request, [obj])
 
 
 @admin.register(Question)

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from .base import (
     YearListFilter,
 )
 from .office import TripOfficeMixin
+from .parts import say_sent_back
 from .photos import TripPhotosMixin
 from .search import IndexedSearchMixin
 
@@ -122,10 +124,20 @@ class IndicatorInline(TripPartInline):
 
 class TakeawayInline(TripPartInline):
     model = Takeaway
-    fields = ["kind", "text", "site_visit", "speaker", "tags", "review_status", "is_public"]
-    readonly_fields = ["review_status"]
+    fields = ["kind", "text", "site_visit", "speaker", "tags", "review_state", "is_public"]
+    readonly_fields = ["review_state"]
     autocomplete_fields = ["speaker"]
     classes = ["collapse"]
+
+    @admin.display(description=_("review status"))
+    def review_state(self, obj):
+        if obj.is_accepted:
+            return format_html(
+                '{}<br><small class="help">{}</small>',
+                obj.get_review_status_display(),
+                gettext("Editing its text, kind or speaker sends it back for review."),
+            )
+        return obj.get_review_status_display()
 
     def get_queryset(self, request):
         return (
@@ -254,6 +266,11 @@ class TripAdmin(
                     % {"comment": trip.return_comment},
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Takeaway:
+            say_sent_back(request, [obj for obj, _fields in formset.changed_objects])
 
     def has_publish_permission(self, request):
         return request.user.has_perm("tours.publish_trip")

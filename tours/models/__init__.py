@@ -4,6 +4,7 @@ from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
 from .notice import EmailDigest
 from .photo import Photo
+from .review import SeenEdits
 from .search import SearchEntry
 from .trip import SiteVisit, Trip, TripMember
 
@@ -16,6 +17,7 @@ __all__ = [
     "Photo",
     "Question",
     "SearchEntry",
+    "SeenEdits",
     "SiteVisit",
     "Takeaway",
     "Trip",

@@ -40,6 +40,9 @@ class Takeaway(models.Model):
     ACCEPTED_STATUSES = (ReviewStatus.ADOPTED, ReviewStatus.FEATURED)
     # A leader's review, changed only by the review services (see Trip.WORKFLOW_FIELDS).
     WORKFLOW_FIELDS = ("review_status", "reviewed_by", "reviewed_at", "review_comment")
+    # What a leader vouches for on adopting: the words, what kind of takeaway they are
+    # (a lesson is not a gap) and whom they are attributed to.
+    REVIEWED_FIELDS = ("text", "kind", "speaker_id")
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="takeaways"
@@ -98,12 +101,47 @@ class Takeaway(models.Model):
     def __str__(self):
         return self.text if len(self.text) <= 40 else f"{self.text[:40]}…"
 
+    def save(self, *args, **kwargs):
+        """Send a reviewed takeaway whose reviewed content changed back to the leaders.
+
+        Every path that writes a takeaway (its admin page, the trip page, a history revert,
+        a service) comes through here, so none can change approved words behind the
+        leaders' back. The last decision's reviewer and date stay, as a record of it;
+        `sent_back_to_review` tells the caller (the admin says so to the editor).
+        """
+        self.sent_back_to_review = self._reviewed_content_changed()
+        if self.sent_back_to_review:
+            self.review_status = self.ReviewStatus.PENDING
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "review_status"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        check_same_trip(self, "site_visit")
+
     @property
     def is_featured(self) -> bool:
         return self.review_status == self.ReviewStatus.FEATURED
 
-    def clean(self):
-        check_same_trip(self, "site_visit")
+    def _reviewed_content_changed(self) -> bool:
+        if self.pk is None or not self.is_accepted:
+            return False
+        # Compared with the stored row, not with what was loaded: a revert saves an
+        # instance rebuilt from the history.
+        stored = Takeaway.objects.filter(pk=self.pk).values(*self.REVIEWED_FIELDS).first()
+        if stored is None:
+            return False
+        return any(stored[name] != getattr(self, name) for name in self.REVIEWED_FIELDS)
+
+    @property
+    def is_accepted(self) -> bool:
+        """Adopted or featured by a leader: what the public may read."""
+        return self.review_status in self.ACCEPTED_STATUSES
+
+    @property
+    def edited_since_review(self) -> bool:
+        """Pending again because its reviewed content was edited after a leader's decision."""
+        return self.review_status == self.ReviewStatus.PENDING and self.reviewed_at is not None
 
 
 class QuestionQuerySet(TripContentQuerySet):

@@ -12,6 +12,7 @@ from .actions import (
     record_instruction,
     watch_action,
 )
+from .edits import mark_edits_seen
 from .photos import add_photo, arrange_photos, assign_photos_by_time, set_cover_photo
 from .sheets import can_import_sheet, import_sheet, preview_sheet
 from .workflow import (
@@ -33,6 +34,7 @@ __all__ = [
     "close_action",
     "create_action",
     "import_sheet",
+    "mark_edits_seen",
     "post_action_update",
     "preview_sheet",
     "publish_trip",

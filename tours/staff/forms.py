@@ -147,3 +147,9 @@ class ProgressUpdateForm(forms.Form):
     def __init__(self, *args, action: ActionItem, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "progress": action.progress})
         super().__init__(*args, **kwargs)
+
+
+class SeenEditsForm(forms.Form):
+    """标记为已阅: the newest edit the desk listed, posted back with the button."""
+
+    up_to = forms.DateTimeField(widget=forms.HiddenInput)

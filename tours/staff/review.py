@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tours import services
+from tours.edits import unread_edits
 from tours.models import ActionItem, Takeaway, Trip
 from tours.page_versions import TripPage, trip_version
 
@@ -26,6 +27,7 @@ from .forms import (
     InstructionForm,
     PublicationForm,
     ReturnTripForm,
+    SeenEditsForm,
     add_service_errors,
     share_choices,
 )
@@ -65,6 +67,7 @@ def desk(request):
             "with_pending": [t for t in waiting if t.status != Trip.Status.SUBMITTED],
             "warnings": warnings,
             "watched": watched,
+            "edited": unread_edits(),
         },
     )
 
@@ -293,3 +296,25 @@ def trip_return(request, pk):
                 )
                 return redirect("tours:review-desk")
     return _trip_page(request, trip, return_form=form)
+
+
+@reviewer_area
+@require_POST
+def edits_seen(request, pk):
+    """标记为已阅: a published trip's listed edits leave the desk."""
+    trip = _reviewable_trip(pk)
+    form = SeenEditsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_edits_seen(trip=trip, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.is_valid():
+        messages.success(
+            request, _("The edits of “%(title)s” are marked read.") % {"title": trip.title}
+        )
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect(reverse("tours:review-desk") + "#edits")

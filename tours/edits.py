@@ -1,0 +1,249 @@
+"""Edits made to published trips since the leaders last read them, for the review desk.
+
+A published trip is what the leaders put their name to; an editor may still change it and
+its parts. The history (django-simple-history) of the trip and of each part says what
+changed, who changed it and when. The desk lists every change after the trip's
+publication, or after a leader last marked its edits read (`SeenEdits`), whichever is
+later. Workflow fields are left out of the changes, so a publication, a leader's decision
+or an owner's progress report is not listed as an edit: the desk shows those elsewhere.
+
+The work is a fixed number of queries whatever the number of edits: one asks which kinds
+of record changed at all, then one per kind that did, one for the trips, and one per kind
+of record that a changed foreign key points at.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from django.db import models
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from config.history import ReadableChanges
+
+from .models import (
+    ActionItem,
+    ActionUpdate,
+    Indicator,
+    Instruction,
+    Photo,
+    Question,
+    SiteVisit,
+    Takeaway,
+    Trip,
+    TripMember,
+)
+
+# Each record kind the desk follows, with the path from its history to the trip's id.
+PARTS = {
+    Trip: "id",
+    TripMember: "trip_id",
+    SiteVisit: "trip_id",
+    Question: "trip_id",
+    Indicator: "trip_id",
+    Takeaway: "trip_id",
+    Instruction: "trip_id",
+    ActionItem: "trip_id",
+    ActionUpdate: "action__trip_id",
+    Photo: "trip_id",
+}
+
+# Fields only the services change; many-to-many fields, whose history costs queries per row.
+NOT_EDITS = {
+    Trip: {"status", "published_at"},
+    Takeaway: {"review_status", "reviewed_by", "reviewed_at", "review_comment"},
+    ActionItem: {"status", "progress", "closed_at", "source_takeaways"},
+    ActionUpdate: {"author"},
+}
+
+# A new progress report is an owner's, through the follow-up loop; only later changes
+# to it are edits.
+CREATIONS_NOT_LISTED = {ActionUpdate}
+
+# What names a record in the list.
+LABEL_FIELDS = {
+    Trip: "title",
+    TripMember: "participant",
+    SiteVisit: "name",
+    Question: "text",
+    Indicator: "name",
+    Takeaway: "text",
+    Instruction: "text",
+    ActionItem: "title",
+    ActionUpdate: "note",
+    Photo: "caption",
+}
+
+# What the str() of a record a foreign key points at reads beyond its own row.
+STR_READS = {Instruction: ["author"]}
+
+
+@dataclass
+class Edit:
+    """One save (or deletion) of a record, and the fields it changed."""
+
+    record: models.Model  # the historical record
+    model: type[models.Model]
+    trip_id: int
+    changes: list = field(default_factory=list)  # simple-history ModelChange objects
+    label: object = ""
+
+    @property
+    def when(self) -> datetime:
+        return self.record.history_date
+
+    @property
+    def who(self):
+        return self.record.history_user
+
+    @property
+    def is_addition(self) -> bool:
+        return self.record.history_type == "+"
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.record.history_type == "-"
+
+    @property
+    def what(self) -> str:
+        return self.model._meta.verbose_name
+
+    @property
+    def readable_changes(self) -> list[dict]:
+        """Field labels, choices' labels, 是/否 and "-", as the admin's history shows them."""
+        helper = ReadableChanges(self.model, self.record, empty="-")
+        return [helper.format_delta_change(change) for change in self.changes]
+
+
+# Edits listed per trip at once, oldest first; marking them read brings on the next ones.
+LISTED_PER_TRIP = 50
+
+
+@dataclass
+class TripEdits:
+    trip: Trip
+    edits: list[Edit]  # oldest first, at most LISTED_PER_TRIP
+    more: int = 0  # later edits, listed once these are marked read
+
+    @property
+    def up_to(self) -> datetime:
+        """The newest edit listed: a leader who reads the list has read up to here."""
+        return self.edits[-1].when
+
+
+def listed_since(trip_ref):
+    """When the listed edits of the trip at `trip_ref` begin; NULL for a non-public trip."""
+    trips = (
+        Trip.objects.public()
+        .filter(pk=trip_ref, published_at__isnull=False)
+        .annotate(
+            since=Greatest("published_at", Coalesce("seen_edits__seen_up_to", "published_at"))
+        )
+    )
+    return Subquery(trips.values("since")[:1])
+
+
+def _unread(model):
+    """The model's historical records that the desk lists, as a queryset."""
+    records = model.history.annotate(since=listed_since(OuterRef(PARTS[model]))).filter(
+        history_date__gt=F("since")
+    )
+    if model in CREATIONS_NOT_LISTED:
+        records = records.exclude(history_type="+")
+    return records
+
+
+def unread_edits() -> list[TripEdits]:
+    """Unread edits of published trips: the trip edited last first, its edits oldest first."""
+    models_ = list(PARTS)
+    kinds = [
+        _unread(model).annotate(part=Value(i)).order_by().values_list("part")
+        for i, model in enumerate(models_)
+    ]
+    changed = {i for (i,) in kinds[0].union(*kinds[1:])}
+    edits = []
+    for i in sorted(changed):
+        edits.extend(_edits_of(models_[i]))
+    if not edits:
+        return []
+    by_trip = defaultdict(list)
+    for edit in sorted(edits, key=lambda e: e.when):
+        by_trip[edit.trip_id].append(edit)
+    shown = {pk: rows[:LISTED_PER_TRIP] for pk, rows in by_trip.items()}
+    _label_foreign_keys([edit for rows in shown.values() for edit in rows])
+    trips = Trip.objects.only("title", "status").in_bulk(list(by_trip))
+    groups = [
+        TripEdits(trip=trips[pk], edits=shown[pk], more=len(rows) - len(shown[pk]))
+        for pk, rows in by_trip.items()
+        if pk in trips
+    ]
+    return sorted(groups, key=lambda group: by_trip[group.trip.pk][-1].when, reverse=True)
+
+
+def _edits_of(model) -> list[Edit]:
+    """Every unread record of `model`, paired with the record before it for the diff."""
+    unread = _unread(model)
+    records = (
+        model.history.filter(id__in=unread.values("id"))
+        .annotate(since=listed_since(OuterRef(PARTS[model])), trip_ref=F(PARTS[model]))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    excluded = NOT_EDITS.get(model, set())
+    edits, previous = [], None
+    for record in records:
+        before = previous if previous is not None and previous.id == record.id else None
+        previous = record
+        if record.since is None or record.history_date <= record.since:
+            continue  # the record before the first unread one, kept for its diff
+        if record.history_type == "+" and model in CREATIONS_NOT_LISTED:
+            continue
+        edit = Edit(record=record, model=model, trip_id=record.trip_ref)
+        if record.history_type == "~":
+            if before is None:
+                continue
+            edit.changes = record.diff_against(before, excluded_fields=excluded).changes
+            if not edit.changes:
+                continue  # only workflow fields changed
+        edits.append(edit)
+    return edits
+
+
+def _label_foreign_keys(edits: list[Edit]):
+    """Replace the ids in changed foreign keys and in labels by the objects, in bulk."""
+    wanted = defaultdict(set)
+
+    def foreign_key(model, name):
+        model_field = model._meta.get_field(name)
+        return model_field if isinstance(model_field, models.ForeignKey) else None
+
+    for edit in edits:
+        label_field = LABEL_FIELDS[edit.model]
+        if fk := foreign_key(edit.model, label_field):
+            wanted[fk.related_model].add(getattr(edit.record, fk.attname))
+        for change in edit.changes:
+            if fk := foreign_key(edit.model, change.field):
+                wanted[fk.related_model].update({change.old, change.new} - {None})
+    found = {}
+    for related, pks in wanted.items():
+        rows = related._default_manager.all()
+        if reads := STR_READS.get(related):
+            rows = rows.select_related(*reads)
+        found[related] = rows.in_bulk(pks)
+    for edit in edits:
+        label_field = LABEL_FIELDS[edit.model]
+        if fk := foreign_key(edit.model, label_field):
+            edit.label = found[fk.related_model].get(getattr(edit.record, fk.attname), "")
+        else:
+            edit.label = getattr(edit.record, label_field) or f"#{edit.record.id}"
+        edit.changes = [
+            replace(
+                change,
+                old=found[fk.related_model].get(change.old, change.old),
+                new=found[fk.related_model].get(change.new, change.new),
+            )
+            if (fk := foreign_key(edit.model, change.field))
+            else change
+            for change in edit.changes
+        ]
