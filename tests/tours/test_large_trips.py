@@ -164,3 +164,16 @@ def test_members_added_past_the_limit_after_the_page_opened_are_not_lost_silentl
     assert response.status_code == 200
     assert "请重新打开本页" in response.content.decode()
     assert not trip.members.filter(title="副主任").exists()
+
+
+def test_members_of_an_archived_trip_cannot_be_changed_from_the_members_list(client, editor):
+    trip = factories.TripFactory(status="archived")
+    add_members(trip, 3)
+    client.force_login(editor)
+    url = f"{MEMBERS_URL}?trip__id__exact={trip.pk}"
+    data = changelist_data(client.get(url))
+    data["form-0-title"] = "改了职务"
+
+    client.post(url, data)
+
+    assert not trip.members.filter(title="改了职务").exists()

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import BaseInlineFormSet, Textarea
+from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -243,6 +243,16 @@ class TripPartInline(AutocompleteMixin, TripLockMixin, admin.TabularInline):
         return field
 
 
+class LockedRowsFormSet(BaseModelFormSet):
+    """The editable rows of a part's list: rows of an archived trip are shown, not changed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is not None and form.instance.trip.is_locked:
+            for name in form._meta.fields:
+                form.fields[name].disabled = True
+
+
 class AdminStyleMixin:
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -281,6 +291,9 @@ class TripPartAdmin(
                 for title, options in fieldsets
             ]
         return fieldsets
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=LockedRowsFormSet, **kwargs)
 
     def _trip_from_query(self, request):
         trip_id = request.GET.get("trip", "")
