@@ -51,6 +51,15 @@ def open_and_save_title(client, trip, django_assert_max_num_queries):
     return page
 
 
+def assert_the_link_lists_them_all(client, page, model_name, trip, django_assert_max_num_queries):
+    url = f"{reverse(f'admin:tours_{model_name}_changelist')}?trip__id__exact={trip.pk}"
+    assert f'href="{url}"' in page
+    with django_assert_max_num_queries(15):
+        listed = client.get(url)
+    assert listed.status_code == 200
+    assert listed.context["cl"].result_count == MAX_ROWS
+
+
 def test_trip_with_the_importers_maximum_roster_opens_and_saves(
     client, editor, django_assert_max_num_queries
 ):
@@ -61,7 +70,7 @@ def test_trip_with_the_importers_maximum_roster_opens_and_saves(
     page = open_and_save_title(client, trip, django_assert_max_num_queries).content.decode()
 
     assert "本考察的考察团成员共 5000 条" in page
-    assert f'href="{MEMBERS_URL}?trip__id__exact={trip.pk}"' in page
+    assert_the_link_lists_them_all(client, page, "tripmember", trip, django_assert_max_num_queries)
     assert trip.members.count() == MAX_ROWS
 
 
@@ -80,6 +89,7 @@ def test_trip_with_the_importers_maximum_itinerary_opens_and_saves(
     page = open_and_save_title(client, trip, django_assert_max_num_queries).content.decode()
 
     assert "本考察的考察点共 5000 条" in page
+    assert_the_link_lists_them_all(client, page, "sitevisit", trip, django_assert_max_num_queries)
     assert str(visits[4321]) in page
     takeaway.refresh_from_db()
     question.refresh_from_db()
@@ -100,6 +110,7 @@ def test_trip_with_the_importers_maximum_action_items_opens_and_saves(
     page = open_and_save_title(client, trip, django_assert_max_num_queries).content.decode()
 
     assert "本考察的落实事项共 5000 条" in page
+    assert_the_link_lists_them_all(client, page, "actionitem", trip, django_assert_max_num_queries)
 
 
 def test_a_trip_page_with_every_part_at_the_inline_limit_can_be_saved(client, editor):
