@@ -308,7 +308,9 @@ STORAGES = {
 }
 
 # A trip's change page posts one field per inline cell: 150 takeaways and 50
-# site visits exceed Django's default of 1,000 fields.
+# site visits exceed Django's default of 1,000 fields. Each inline shows at most
+# tours.admin.base.INLINE_MAX_ROWS rows, so a page stays under this
+# (tests/tours/test_large_trips.py counts it).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -30,6 +30,17 @@ def form_data(response) -> dict:
     return data
 
 
+def changelist_data(response) -> dict:
+    """The editable rows of an admin list (`list_editable`), with the values it showed."""
+    formset = response.context["cl"].formset
+    data = {key: str(value) for key, value in formset.management_form.initial.items()}
+    data = {formset.management_form.add_prefix(key): value for key, value in data.items()}
+    for form in formset.forms:
+        for name, field in form.fields.items():
+            data[form.add_prefix(name)] = _as_posted(field, form[name].value())
+    return data | {"_save": "1"}
+
+
 def _as_posted(field, value):
     widget = getattr(field.widget, "widget", field.widget)
     if value is None:

@@ -1,9 +1,14 @@
 """Admin building blocks shared by the trip page and the pages of its parts."""
 
+from itertools import islice
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import BaseInlineFormSet, Textarea
+from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.history import HistoryAdmin
@@ -14,6 +19,11 @@ from tours.page_versions import PartPage, StalePageForm, TripPage
 TRIP_SCOPED_FIELDS = ("site_visit", "takeaway", "source_instruction", "source_takeaways")
 
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 36})}}
+
+# A part with more rows than this is edited on its own list, a page at a time, instead of
+# on the trip's page: that page stays quick to open, and a save of it stays within
+# DATA_UPLOAD_MAX_NUMBER_FIELDS however many rows the sheet importers add.
+INLINE_MAX_ROWS = 200
 
 
 class PrefetchedAutocompleteSelect(AutocompleteSelect):
@@ -53,16 +63,55 @@ def _inner_widget(field):
 
 
 class TripInlineFormSet(BaseInlineFormSet):
-    """Renders any number of rows in a constant number of queries.
+    """Renders up to INLINE_MAX_ROWS rows in a constant number of queries.
 
     Pickers take their labels from objects the rows already joined (or one bulk
-    query), and pickers of the trip's own visits share one list of choices.
+    query), and pickers of the trip's own visits share one list of choices. Past
+    INLINE_MAX_ROWS the formset has no rows (`too_long`); the page links to the list.
     """
 
     def __init__(self, *args, **kwargs):
         self._labels = {}
         self._scoped_choices = {}
         super().__init__(*args, **kwargs)
+        self.get_queryset()
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            rows = super().get_queryset()
+            # One query for a part that fits: its rows, fetched up to one past the limit.
+            head = rows[: INLINE_MAX_ROWS + 1]
+            if len(head) > INLINE_MAX_ROWS:
+                self.total_rows, self._queryset = rows.count(), rows.none()
+            else:
+                self.total_rows, self._queryset = len(head), head
+        return self._queryset
+
+    @property
+    def too_long(self) -> bool:
+        return self.total_rows > INLINE_MAX_ROWS
+
+    @property
+    def list_query(self) -> str:
+        """The query string of the part's admin list that shows this trip's rows."""
+        return urlencode({f"{self.fk.name}__id__exact": self.instance.pk})
+
+    @property
+    def add_query(self) -> str:
+        """The query string of the part's add page that fills in this trip."""
+        return urlencode({self.fk.name: self.instance.pk})
+
+    def clean(self):
+        super().clean()
+        if self.too_long and self.initial_form_count():
+            # The page was opened with the rows shown; they are no longer part of the form.
+            raise ValidationError(
+                gettext(
+                    "Since this page was opened, the %(name)s have grown past %(limit)d rows "
+                    "and are now edited on their own list; reload the page."
+                )
+                % {"name": self.model._meta.verbose_name_plural, "limit": INLINE_MAX_ROWS}
+            )
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -72,10 +121,7 @@ class TripInlineFormSet(BaseInlineFormSet):
                 widget.known_labels = self._labels_for(name, field)
             elif name in TRIP_SCOPED_FIELDS:
                 field.queryset = scoped_queryset(field.queryset, self.instance)
-                if name not in self._scoped_choices:
-                    # iter(): list() would first ask the choices for len(), a COUNT query.
-                    self._scoped_choices[name] = list(iter(field.choices))
-                widget.choices = self._scoped_choices[name]
+                widget.choices = self._scoped_choices_for(name, field)
 
     def get_unique_error_message(self, unique_check):
         # Name the fields as the page labels them, not by their code names.
@@ -85,6 +131,27 @@ class TripInlineFormSet(BaseInlineFormSet):
             if name != self.fk.name
         ]
         return super().get_unique_error_message(labels)
+
+    def _scoped_choices_for(self, name, field):
+        """The trip's rows a picker offers, listed once for all the formset's pickers.
+
+        Past INLINE_MAX_ROWS (an imported itinerary may have thousands of visits) the
+        pickers offer only what the rows already point at; the row's own page offers all.
+        """
+        if name not in self._scoped_choices:
+            # iter(): list() would first ask the choices for len(), a COUNT query;
+            # islice(): read no further than one row past the limit.
+            choices = list(islice(iter(field.choices), INLINE_MAX_ROWS + 2))
+            too_many = sum(value != "" for value, _label in choices) > INLINE_MAX_ROWS
+            self._scoped_choices[name] = None if too_many else choices
+        if self._scoped_choices[name] is not None:
+            return self._scoped_choices[name]
+        field.help_text = gettext(
+            "This trip has too many %(name)s to offer them all here: pick one on the row's "
+            "own page."
+        ) % {"name": field.queryset.model._meta.verbose_name_plural}
+        empty = [] if field.empty_label is None else [("", field.empty_label)]
+        return [*empty, *self._labels_for(name, field).items()]
 
     def _labels_for(self, name, field):
         if name not in self._labels:
@@ -194,6 +261,7 @@ class TripPartInline(AutocompleteMixin, WorkflowFieldsMixin, TripLockMixin, admi
     """A tabular inline on the trip page; long fields are edited on the row's own page."""
 
     formset = TripInlineFormSet
+    template = "admin/tours/edit_inline/tabular.html"
     formfield_overrides = COMPACT_TEXT
     show_change_link = True
     extra = 0
@@ -207,6 +275,16 @@ class TripPartInline(AutocompleteMixin, WorkflowFieldsMixin, TripLockMixin, admi
         if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
             field.widget = field.widget.widget
         return field
+
+
+class LockedRowsFormSet(BaseModelFormSet):
+    """The editable rows of a part's list: rows of an archived trip are shown, not changed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk is not None and form.instance.trip.is_locked:
+            for name in form._meta.fields:
+                form.fields[name].disabled = True
 
 
 class AdminStyleMixin:
@@ -254,6 +332,9 @@ class TripPartAdmin(
             ]
         return fieldsets
 
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=LockedRowsFormSet, **kwargs)
+
     def _trip_from_query(self, request):
         trip_id = request.GET.get("trip", "")
         if not trip_id.isdigit():
@@ -293,4 +374,22 @@ class YearListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
             return queryset.filter(**{f"{self.date_field}__year": int(self.value())})
+        return queryset
+
+
+class TripListFilter(admin.SimpleListFilter):
+    """The rows of one trip, as the trip page links to them; shown only while filtering,
+    since a list of every trip would outgrow the sidebar."""
+
+    title = _("trip")
+    parameter_name = "trip__id__exact"
+
+    def lookups(self, request, model_admin):
+        if not (self.value() or "").isdigit():
+            return []
+        return list(Trip.objects.filter(pk=self.value()).values_list("pk", "title"))
+
+    def queryset(self, request, queryset):
+        if (self.value() or "").isdigit():
+            return queryset.filter(trip_id=int(self.value()))
         return queryset

@@ -16,7 +16,7 @@ from tours.models import (
     TripMember,
 )
 
-from .base import COMPACT_TEXT, TripPartAdmin, TripPartInline, YearListFilter
+from .base import COMPACT_TEXT, TripListFilter, TripPartAdmin, TripPartInline, YearListFilter
 from .office import ActionLedgerMixin
 from .search import IndexedSearchMixin
 
@@ -47,8 +47,11 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 @admin.register(TripMember)
 class TripMemberAdmin(TripPartAdmin):
-    list_display = ["participant", "role", "title", "organization", "trip"]
-    list_filter = ["role"]
+    # A roster too long for the trip's page is edited here, a page at a time.
+    list_display = ["participant", "order", "role", "title", "organization", "trip"]
+    list_editable = ["order", "role", "title"]
+    list_per_page = 100
+    list_filter = [TripListFilter, "role"]
     search_fields = ["participant__name", "title", "organization__name", "trip__title"]
     list_select_related = ["trip", "participant__organization", "organization"]
     autocomplete_fields = ["trip", "participant", "organization"]
@@ -57,7 +60,14 @@ class TripMemberAdmin(TripPartAdmin):
 @admin.register(SiteVisit)
 class SiteVisitAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["date", "start_time", "name", "kind", "host_organization", "city", "trip"]
-    list_filter = ["kind", "is_public", "province", VisitYearListFilter, "trip__status"]
+    list_filter = [
+        TripListFilter,
+        "kind",
+        "is_public",
+        "province",
+        VisitYearListFilter,
+        "trip__status",
+    ]
     # Answered by the search index (IndexedSearchMixin), which holds these fields.
     search_fields = ["name", "summary", "host_organization__name", "presenter__name"]
     date_hierarchy = "date"
@@ -97,7 +107,7 @@ def say_sent_back(request, takeaways):
 @admin.register(Takeaway)
 class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["__str__", "kind", "speaker", "review_status", "is_public", "trip"]
-    list_filter = ["kind", "review_status", "is_public", "tags", "trip__status"]
+    list_filter = [TripListFilter, "kind", "review_status", "is_public", "tags", "trip__status"]
     search_fields = ["text", "speaker__name"]  # through the search index
     list_select_related = ["trip", "speaker__organization"]
     autocomplete_fields = ["trip", "speaker"]
@@ -131,7 +141,7 @@ class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
 @admin.register(Question)
 class QuestionAdmin(IndexedSearchMixin, TripPartAdmin):
     list_display = ["__str__", "asked_by", "answered_by", "is_public", "trip"]
-    list_filter = ["is_public", "trip__status"]
+    list_filter = [TripListFilter, "is_public", "trip__status"]
     search_fields = ["text", "answer"]  # through the search index
     list_select_related = ["trip", "asked_by__organization", "answered_by__organization"]
     autocomplete_fields = ["trip", "asked_by", "answered_by"]
@@ -150,7 +160,7 @@ class QuestionAdmin(IndexedSearchMixin, TripPartAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(TripPartAdmin):
     list_display = ["name", "benchmark", "benchmark_value", "home_value", "unit", "year", "trip"]
-    list_filter = ["year", "is_public"]
+    list_filter = [TripListFilter, "year", "is_public"]
     search_fields = ["name", "benchmark", "trip__title"]
 
 
@@ -191,6 +201,7 @@ class ActionItemAdmin(ActionLedgerMixin, IndexedSearchMixin, TripPartAdmin):
         "trip",
     ]
     list_filter = [
+        TripListFilter,
         "status",
         OverdueListFilter,
         DueYearListFilter,
