@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -255,6 +256,20 @@ class TestStoredWithoutMetadata:
         document = Document(io.BytesIO(content))
         assert document.paragraphs[0].text == "关于推行企业服务专员制度的工作方案"
         assert document.core_properties.author == ""
+
+    def test_a_workbook_loses_its_author(self, client, owner):
+        workbook = openpyxl.Workbook()
+        workbook.active["A1"] = "台账"
+        workbook.properties.creator = "张三"
+        workbook.properties.lastModifiedBy = "李四"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        upload = SimpleUploadedFile("台账.xlsx", buffer.getvalue(), content_type=XLSX.content_type)
+        content = stored(self.post(client, owner, upload))
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            core = archive.read("docProps/core.xml").decode()
+        assert "张三" not in core and "李四" not in core
+        assert openpyxl.load_workbook(io.BytesIO(content)).active["A1"].value == "台账"
 
     def test_a_pdf_loses_its_author(self, client, owner):
         content = stored(self.post(client, owner, authored_pdf()))
