@@ -4,7 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.history import HistoryAdmin
+from common.history import HistoryAdmin
 
 from .models import Organization, Participant
 from .services import merge_organizations

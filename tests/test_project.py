@@ -40,7 +40,7 @@ def extracted_catalogue(tmp_path_factory) -> Path:
     if not shutil.which("msgattrib"):
         pytest.fail("GNU gettext is missing: install it (apt-get install gettext).")
     copy = tmp_path_factory.mktemp("messages")
-    for folder in ("config", "people", "tours", "templates", "locale"):
+    for folder in ("common", "config", "people", "tours", "templates", "locale"):
         shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("*.mo"))
     env = {**os.environ, "DJANGO_DEBUG": "1", "PYTHONPATH": str(copy)}
     env.pop("DATABASE_URL", None)

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from config.history import ReadableChanges
+from common.history import ReadableChanges
 
 from .models import (
     ActionItem,

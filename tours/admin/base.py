@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.history import HistoryAdmin
+from common.history import HistoryAdmin
 from tours.models import Trip
 from tours.page_versions import PartPage, StalePageForm, TripPage
 

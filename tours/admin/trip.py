@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from config.history import HistoryAdmin
+from common.history import HistoryAdmin
 from tours import services
 from tours.models import (
     ActionItem,
