@@ -85,3 +85,10 @@ def test_the_demo_trip_has_clean_photos_sorted_onto_its_visits():
     assert big.cover_photo in big.photos.public()
     stored = default_storage.open(photos[0].image.name).read()
     assert len(Image.open(io.BytesIO(stored)).getexif()) == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_desk_lists_no_edits_of_trips_filled_in_after_publication(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="leader"))
+    assert not client.get("/review/").context["edited"]

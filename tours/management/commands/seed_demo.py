@@ -20,6 +20,7 @@ from tours.models import (
     Indicator,
     Instruction,
     Question,
+    SeenEdits,
     SiteVisit,
     Takeaway,
     Trip,
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             created = sum(seeder.seed_batch(batch) for batch in range(1, scale + 1))
             logins = seeder.seed_users()
             seeder.seed_photos()
+            seeder.mark_edits_seen()
         self.stdout.write(
             f"Demo data: {created} trips created, {Trip.objects.count()} in total "
             f"({SiteVisit.objects.count()} site visits, {Takeaway.objects.count()} takeaways, "
@@ -417,6 +419,12 @@ class DemoSeeder:
             assign_photos_by_time(trip=trip, user=editor)
             trip.cover_photo = cover
             trip.save(update_fields=["cover_photo"])
+
+    def mark_edits_seen(self):
+        """The demo's trips were filled in after their publication: that is no edit to read."""
+        now = timezone.now()
+        unmarked = Trip.objects.public().filter(seen_edits__isnull=True)
+        SeenEdits.objects.bulk_create(SeenEdits(trip=trip, seen_up_to=now) for trip in unmarked)
 
     def seed_users(self):
         """Create one demo user per role; return (username, password, role) to print."""
