@@ -49,13 +49,10 @@ PARTS = {
     Photo: "trip_id",
 }
 
-# Fields only the services change; many-to-many fields, whose history costs queries per row.
-NOT_EDITS = {
-    Trip: {"status", "published_at"},
-    Takeaway: {"review_status", "reviewed_by", "reviewed_at", "review_comment"},
-    ActionItem: {"status", "progress", "closed_at", "source_takeaways"},
-    ActionUpdate: {"author"},
-}
+# Fields only the services change (the workflow shows on the desk already), and
+# many-to-many fields, whose history costs queries per row.
+NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in PARTS}
+NOT_EDITS[ActionItem].add("source_takeaways")
 
 # A new progress report is an owner's, through the follow-up loop; only later changes
 # to it are edits.
