@@ -162,6 +162,16 @@ class IndicatorAdmin(TripPartAdmin):
     list_display = ["name", "benchmark", "benchmark_value", "home_value", "unit", "year", "trip"]
     list_filter = [TripListFilter, "year", "is_public"]
     search_fields = ["name", "benchmark", "trip__title"]
+    fields = [
+        "trip",
+        "name",
+        "unit",
+        ("benchmark", "benchmark_value", "home_value"),
+        ("year", "source"),
+        "note",
+        "order",
+        "is_public",
+    ]
 
 
 @admin.register(Instruction)

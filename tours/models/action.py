@@ -17,7 +17,7 @@ from tours.evidence import ScrubbedFile, scrubbed, sniff, validate_evidence
 from tours.storage import private_storage
 
 from .content import Instruction, Takeaway
-from .trip import Trip, TripContentQuerySet, check_same_trip
+from .trip import Trip, TripContentQuerySet, TripPart
 
 PROGRESS_OUT_OF_RANGE = _("Progress must be between 0 and 100.")
 
@@ -170,8 +170,10 @@ class ActionItemQuerySet(TripContentQuerySet):
         return self.filter(mine)
 
 
-class ActionItem(models.Model):
+class ActionItem(TripPart):
     """A commitment that came out of a trip (落实事项), followed until it is closed."""
+
+    TRIP_SCOPED = ("source_instruction",)
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("not started")
@@ -226,7 +228,6 @@ class ActionItem(models.Model):
     )
     progress = ProgressField(_("progress (%)"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    is_public = models.BooleanField(_("public"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -262,9 +263,6 @@ class ActionItem(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        check_same_trip(self, "source_instruction")
 
     @property
     def is_overdue(self) -> bool:

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from people.models import Participant
 from tours.tagging import TaggableManager
 
-from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, check_same_trip
+from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, TripPart
 
 
 class TakeawayQuerySet(TripContentQuerySet):
@@ -21,8 +21,10 @@ class TakeawayQuerySet(TripContentQuerySet):
         )
 
 
-class Takeaway(models.Model):
+class Takeaway(TripPart):
     """Something the delegation took home: a quote, a lesson, a gap, an insight."""
+
+    TRIP_SCOPED = ("site_visit",)
 
     class Kind(models.TextChoices):
         QUOTE = "quote", _("quote")
@@ -82,7 +84,6 @@ class Takeaway(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
-    is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = TakeawayQuerySet.as_manager()
@@ -116,9 +117,6 @@ class Takeaway(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "review_status"}
         super().save(*args, **kwargs)
 
-    def clean(self):
-        check_same_trip(self, "site_visit")
-
     @property
     def is_featured(self) -> bool:
         return self.review_status == self.ReviewStatus.FEATURED
@@ -149,8 +147,10 @@ class QuestionQuerySet(TripContentQuerySet):
         return super().visible().filter(VISIT_PUBLIC_OR_NONE)
 
 
-class Question(models.Model):
+class Question(TripPart):
     """An item of the pre-trip question list, and the answer the delegation found."""
+
+    TRIP_SCOPED = ("site_visit",)
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="questions"
@@ -182,7 +182,6 @@ class Question(models.Model):
         related_name="questions_answered",
     )
     order = models.PositiveIntegerField(_("order"), default=0)
-    is_public = models.BooleanField(_("public"), default=True)
 
     objects = QuestionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -195,11 +194,8 @@ class Question(models.Model):
     def __str__(self):
         return self.text if len(self.text) <= 40 else f"{self.text[:40]}…"
 
-    def clean(self):
-        check_same_trip(self, "site_visit")
 
-
-class Indicator(models.Model):
+class Indicator(TripPart):
     """A benchmark figure: how the host compares with home on one measure."""
 
     trip = models.ForeignKey(
@@ -225,7 +221,6 @@ class Indicator(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
-    is_public = models.BooleanField(_("public"), default=True)
 
     objects = TripContentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -261,8 +256,10 @@ class InstructionQuerySet(TripContentQuerySet):
         )
 
 
-class Instruction(models.Model):
+class Instruction(TripPart):
     """A leader's formal instruction (领导批示) on a trip or one of its takeaways."""
+
+    TRIP_SCOPED = ("takeaway",)
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="instructions"
@@ -295,6 +292,3 @@ class Instruction(models.Model):
 
     def __str__(self):
         return f"{self.author.name}：{self.text[:30]}"
-
-    def clean(self):
-        check_same_trip(self, "takeaway")

@@ -10,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, check_same_trip
+from .trip import VISIT_PUBLIC_OR_NONE, SiteVisit, Trip, TripContentQuerySet, TripPart
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class PhotoQuerySet(TripContentQuerySet):
         return super().visible().filter(VISIT_PUBLIC_OR_NONE)
 
 
-class Photo(models.Model):
+class Photo(TripPart):
     """A photo of the trip; stored without EXIF, with renditions made at upload."""
+
+    TRIP_SCOPED = ("site_visit",)
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="photos"
@@ -102,6 +104,3 @@ class Photo(models.Model):
     @property
     def large(self):
         return self.rendition("large")
-
-    def clean(self):
-        check_same_trip(self, "site_visit")

@@ -260,6 +260,27 @@ def check_same_trip(obj, field: str):
         raise ValidationError({field: _("Choose one that belongs to this trip.")})
 
 
+class TripPart(models.Model):
+    """What the parts of a trip share: a public flag of their own, and keys that may only
+    point at rows of the same trip (`TRIP_SCOPED`, checked in `clean`).
+
+    Each part declares its `trip` key itself: its related name is what the trip calls
+    the part (`trip.takeaways`, `trip.action_items`).
+    """
+
+    TRIP_SCOPED: tuple[str, ...] = ()
+
+    is_public = models.BooleanField(_("public"), default=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        for field in self.TRIP_SCOPED:
+            check_same_trip(self, field)
+
+
 ALREADY_A_MEMBER = _("This person is already in the delegation.")
 
 
