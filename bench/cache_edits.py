@@ -88,6 +88,7 @@ def main():
                 warm_up = warm(base, paths, workdir)
                 calm = read(base, paths, READ_SECONDS, workdir)
                 switch.touch()
+                time.sleep(EDIT_INTERVAL)  # the readers start among the edits, not before
                 edited = read(base, paths, READ_SECONDS, workdir)
                 switch.unlink()
                 rounds.append({"warm_up": warm_up, "without_edits": calm, "with_edits": edited})
