@@ -330,3 +330,45 @@ class TestActionItemAdmin:
         response = client.post(url, data)
         assert response.status_code == 302
         assert ActionItem.objects.get().created_by == superuser
+
+
+class TestSavingALongTrip:
+    """A save checks the rows the editor changed; the others are kept as they are."""
+
+    @pytest.fixture
+    def long_trip(self):
+        trip = factories.TripFactory(status="draft")
+        visit = factories.SiteVisitFactory(trip=trip)
+        speaker = factories.ParticipantFactory()
+        for n in range(60):
+            factories.TakeawayFactory(
+                trip=trip, site_visit=visit, speaker=speaker, text=f"第{n}条经验做法"
+            )
+        return trip
+
+    def test_untouched_rows_cost_no_queries_when_the_trip_is_saved(
+        self, client, editor, long_trip, django_assert_max_num_queries
+    ):
+        client.force_login(editor)
+        data = form_data(client.get(change_url(long_trip)))
+        data["title"] = "赴广东中山学习考察（修订）"
+        with django_assert_max_num_queries(60):  # not three key checks for each of 60 rows
+            response = client.post(change_url(long_trip), data)
+        assert response.status_code == 302
+        long_trip.refresh_from_db()
+        assert long_trip.title == "赴广东中山学习考察（修订）"
+
+    def test_a_changed_row_is_still_checked(self, client, editor, long_trip):
+        other_trip_visit = factories.SiteVisitFactory()
+        client.force_login(editor)
+        data = form_data(client.get(change_url(long_trip)))
+        row = next(
+            key.removesuffix("-text")
+            for key, value in data.items()
+            if key.endswith("-text") and value == "第7条经验做法"
+        )
+        data[f"{row}-text"] = ""
+        data[f"{row}-site_visit"] = str(other_trip_visit.pk)
+        response = client.post(change_url(long_trip), data)
+        assert response.status_code == 200
+        assert Takeaway.objects.filter(text="第7条经验做法").exists()
