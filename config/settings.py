@@ -211,6 +211,9 @@ else:
         "LOCATION": env_str(
             "DJANGO_CACHE_DIR", str(Path(tempfile.gettempdir()) / "study-tours-cache")
         ),
+        # It holds a page version per trip: past the default 300 entries it would drop a
+        # third of them at random, and their pages would be rendered again.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 # DJANGO_PAGE_CACHE=0 renders every page afresh: for the benchmark's uncached figures, and
 # to rule the cache out when looking into a problem.

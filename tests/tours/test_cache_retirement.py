@@ -177,3 +177,16 @@ def test_a_new_person_retires_nothing_public(client, commit, published):
     commit(lambda: factories.ParticipantFactory(name="欧阳明"))
     assert served_from_cache(client, published.get_absolute_url())
     assert served_from_cache(client, "/trips/")
+
+
+def test_the_shared_file_cache_keeps_a_version_for_every_trip(tmp_path):
+    """Django's file cache drops a third of its entries past MAX_ENTRIES (300 by default)."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from config import settings as production
+
+    options = production.SHARED_CACHE.get("OPTIONS", {})
+    shared = FileBasedCache(str(tmp_path), {"OPTIONS": options})
+    for trip_id in range(1, 1001):
+        shared.set(f"public-pages:trip:{trip_id}", trip_id, timeout=None)
+    assert all(shared.get(f"public-pages:trip:{n}") == n for n in range(1, 1001))
