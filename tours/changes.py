@@ -13,7 +13,7 @@ from taggit.models import Tag, TaggedItem
 from people.models import Organization, Participant
 
 from .caching import retire_pages
-from .models import ActionItem, ActionUpdate, Trip
+from .models import ActionItem, ActionUpdate, Trip, TripMember
 from .search.indexing import reindex_trip
 
 # Fields no public page shows: a change to these alone retires no public page.
@@ -21,8 +21,8 @@ PRIVATE_FIELDS = {
     Participant: {"phone", "email", "note", "user"},
     Trip: {"return_comment", "submitted_by", "submitted_at"},
     ActionItem: {"created_by"},
+    TripMember: {"note"},
 }
-PRIVATE_FIELDS[Trip.members.rel.related_model] = {"note"}
 # Records nothing points at when they are new: adding one changes no public page.
 REFERENCED_ONLY = (Participant, Organization, Tag)
 
@@ -48,8 +48,8 @@ def trip_of(instance) -> int | None:
     if isinstance(instance, Trip):
         return instance.pk
     if isinstance(instance, ActionUpdate):
-        trips = ActionItem.objects.filter(pk=instance.action_id).values_list("trip_id")
-        return trips.first()[0] if instance.action_id and trips.exists() else None
+        trips = ActionItem.objects.filter(pk=instance.action_id).values_list("trip_id", flat=True)
+        return trips.first()
     if isinstance(instance, TaggedItem):
         tagged = instance.content_object
         return trip_of(tagged) if tagged is not None else None

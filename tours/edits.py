@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Greatest
 from common.history import ReadableChanges
 
 from .models import (
+    TRIP_RECORDS,
     ActionItem,
     ActionUpdate,
     Indicator,
@@ -35,23 +36,9 @@ from .models import (
     TripMember,
 )
 
-# Each record kind the desk follows, with the path from its history to the trip's id.
-PARTS = {
-    Trip: "id",
-    TripMember: "trip_id",
-    SiteVisit: "trip_id",
-    Question: "trip_id",
-    Indicator: "trip_id",
-    Takeaway: "trip_id",
-    Instruction: "trip_id",
-    ActionItem: "trip_id",
-    ActionUpdate: "action__trip_id",
-    Photo: "trip_id",
-}
-
 # Fields only the services change (the workflow shows on the desk already), and
 # many-to-many fields, whose history costs queries per row.
-NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in PARTS}
+NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in TRIP_RECORDS}
 NOT_EDITS[ActionItem].add("source_takeaways")
 
 # A new progress report is an owner's, through the follow-up loop; only later changes
@@ -143,7 +130,7 @@ def listed_since(trip_ref):
 
 def _unread(model):
     """The model's historical records that the desk lists, as a queryset."""
-    records = model.history.annotate(since=listed_since(OuterRef(PARTS[model]))).filter(
+    records = model.history.annotate(since=listed_since(OuterRef(TRIP_RECORDS[model]))).filter(
         history_date__gt=F("since")
     )
     if model in CREATIONS_NOT_LISTED:
@@ -153,7 +140,7 @@ def _unread(model):
 
 def unread_edits() -> list[TripEdits]:
     """Unread edits of published trips: the trip edited last first, its edits oldest first."""
-    models_ = list(PARTS)
+    models_ = list(TRIP_RECORDS)
     kinds = [
         _unread(model).annotate(part=Value(i)).order_by().values_list("part")
         for i, model in enumerate(models_)
@@ -183,7 +170,9 @@ def _edits_of(model) -> list[Edit]:
     unread = _unread(model)
     records = (
         model.history.filter(id__in=unread.values("id"))
-        .annotate(since=listed_since(OuterRef(PARTS[model])), trip_ref=F(PARTS[model]))
+        .annotate(
+            since=listed_since(OuterRef(TRIP_RECORDS[model])), trip_ref=F(TRIP_RECORDS[model])
+        )
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )

@@ -15,22 +15,9 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from tours.models import (
-    ActionItem,
-    ActionUpdate,
-    Indicator,
-    Instruction,
-    Photo,
-    Question,
-    SiteVisit,
-    Takeaway,
-    Trip,
-    TripMember,
-)
+from tours.models import TRIP_RECORDS, Trip
 
 VERSION_FIELD = "page_version"
-
-TRIP_PARTS = (TripMember, SiteVisit, Takeaway, Question, Indicator, Instruction, ActionItem, Photo)
 
 
 def lock_trip(trip_id: int):
@@ -99,9 +86,7 @@ class TripPage(PartPage):
         self.trip_id = trip_id
         self.label = Trip._meta.verbose_name
         self.histories = [
-            Trip.history.filter(id=trip_id),
-            *(part.history.filter(trip_id=trip_id) for part in TRIP_PARTS),
-            ActionUpdate.history.filter(action__trip_id=trip_id),
+            model.history.filter(**{path: trip_id}) for model, path in TRIP_RECORDS.items()
         ]
 
     def current(self, *, lock: bool = False) -> str:

@@ -8,7 +8,23 @@ from .review import SeenEdits
 from .search import SearchEntry
 from .trip import SiteVisit, Trip, TripMember
 
+# Every kind of record a trip is made of, with the path from a row (or its history) to the
+# trip's id: what a change to "the trip" covers, on the desk and in the stale-page check.
+TRIP_RECORDS = {
+    Trip: "id",
+    TripMember: "trip_id",
+    SiteVisit: "trip_id",
+    Question: "trip_id",
+    Indicator: "trip_id",
+    Takeaway: "trip_id",
+    Instruction: "trip_id",
+    ActionItem: "trip_id",
+    ActionUpdate: "action__trip_id",
+    Photo: "trip_id",
+}
+
 __all__ = [
+    "TRIP_RECORDS",
     "ActionItem",
     "ActionUpdate",
     "EmailDigest",
