@@ -3,6 +3,7 @@
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +55,30 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record, empty=self.get_empty_value_display())
 
+    def history_in_scope(self, request, versions):
+        """The versions of a deleted record `request.user` may read (all, unless scoped)."""
+        return versions
+
+    def _check_visible(self, request, object_id):
+        """404 unless the record is in this admin's queryset, or was deleted from it.
+
+        simple-history falls back to a record's history when the queryset lacks it, which
+        would show a record the queryset leaves out on purpose (another department's).
+        """
+        if self.get_queryset(request).filter(pk=object_id).exists():
+            return
+        if self.model._base_manager.filter(pk=object_id).exists():
+            raise Http404
+        versions = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
+        if not self.history_in_scope(request, versions).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_visible(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_visible(request, unquote(object_id))
         current = self.get_object(request, unquote(object_id))
         if request.method == "POST" and self.revert_disabled(request, current):
             raise PermissionDenied

@@ -1,5 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,8 +22,11 @@ class Organization(models.Model):
     region = models.CharField(
         _("region"), max_length=100, blank=True, help_text=_("For example 重庆市梁平区.")
     )
+    # The ids from the top unit down to this one, "/3/17/42/": the units under a unit are
+    # one indexed prefix filter (a department's scope), however deep the tree.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["path"])
 
     class Meta:
         verbose_name = _("organization")
@@ -29,6 +35,34 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self._parent_path()}{self.pk}/"
+        if path != self.path:
+            old, self.path = self.path, path
+            Organization.objects.filter(pk=self.pk).update(path=path)
+            if old:
+                # The units below move with it: one UPDATE rewrites the start of their paths.
+                Organization.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1))
+                )
+
+    def clean(self):
+        super().clean()
+        if self.path and self.parent_id and self._parent_path().startswith(self.path):
+            raise ValidationError(
+                {"parent": _("A unit cannot be placed under itself or one of its own units.")}
+            )
+
+    def _parent_path(self) -> str:
+        if not self.parent_id:
+            return "/"
+        return Organization.objects.values_list("path", flat=True).get(pk=self.parent_id)
+
+    def covers(self, other: "Organization | None") -> bool:
+        """Is `other` this unit or one of the units under it?"""
+        return other is not None and bool(self.path) and other.path.startswith(self.path)
 
 
 class ParticipantManager(models.Manager):

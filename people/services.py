@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from .models import Organization
+from .scope import scope_of
 
 
 def _references(model):
@@ -35,6 +36,11 @@ def merge_organizations(*, keep: Organization, duplicate: Organization, user) ->
         user.has_perm("people.change_organization") and user.has_perm("people.delete_organization")
     ):
         raise PermissionDenied
+    scope = scope_of(user)
+    if not (scope.may_change(keep, keep) and scope.may_change(duplicate, duplicate)):
+        raise PermissionDenied(
+            _("Only the department a unit belongs to, or the one that added it, may merge it.")
+        )
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different organizations to merge."))
     keep.full_clean()

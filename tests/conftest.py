@@ -97,14 +97,14 @@ def _user_in(group_name, **kwargs):
 
 @pytest.fixture
 def editor(db):
-    """A 录入员: enters trips in the admin."""
-    return _user_in("录入员", username="editor", is_staff=True)
+    """A 录入员 of the home department: enters its trips in the admin."""
+    return factories.act_for(_user_in("录入员", username="editor", is_staff=True))
 
 
 @pytest.fixture
 def leader(db):
-    """A 审阅人: reviews takeaways and publishes trips."""
-    return _user_in("审阅人", username="leader", is_staff=True)
+    """A 审阅人 of the home department: reviews its takeaways and publishes its trips."""
+    return factories.act_for(_user_in("审阅人", username="leader", is_staff=True))
 
 
 @pytest.fixture

@@ -50,6 +50,14 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     region = "重庆市梁平区"
 
 
+# The department the tests' trips and staff belong to, unless a test says otherwise.
+HOME_DEPARTMENT = "中共梁平区委组织部"
+
+
+def home_department() -> Organization:
+    return OrganizationFactory(name=HOME_DEPARTMENT)
+
+
 class ParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Participant
@@ -70,6 +78,7 @@ class TripFactory(factory.django.DjangoModelFactory):
     kind = Trip.Kind.STUDY_TOUR
     theme = "学习产业链招商经验"
     origin = "重庆市梁平区"
+    organizer = factory.LazyFunction(home_department)
     start_date = TRIP_START
     end_date = TRIP_START + datetime.timedelta(days=4)
     status = Trip.Status.PUBLISHED
@@ -169,3 +178,12 @@ class ActionUpdateFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2024, 4, 1)
     note = "已召开专题会议，形成工作方案。"
     progress = 30
+
+
+def act_for(user, organization: Organization | None = None):
+    """Link `user` to a person of `organization` (the home department by default): the
+    department the account acts for. Returns the user."""
+    ParticipantFactory(user=user, organization=organization or home_department())
+    if hasattr(user, "_acting_scope"):
+        del user._acting_scope
+    return user

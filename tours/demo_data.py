@@ -3,6 +3,18 @@
 ORGANIZER = "中共梁平区委组织部"
 ORIGIN = "重庆市梁平区"
 
+# Two departments on one installation, side by side under the district's party committee:
+# the district's organizing department and a town's party committee. Each one's staff
+# see their own trips; the district committee's leader sees both (people.scope).
+DISTRICT_COMMITTEE = ("中共梁平区委", "重庆市梁平区")
+TOWN_ORGANIZER = ("中共梁平区礼让镇委员会", "重庆市梁平区礼让镇")
+DEPARTMENT_PARENTS = {
+    ORGANIZER: DISTRICT_COMMITTEE[0],
+    TOWN_ORGANIZER[0]: DISTRICT_COMMITTEE[0],
+}
+# The demo trips the town organized (by title; their copies under --scale too).
+TOWN_TRIPS = ["赴江苏苏州、昆山开展招商考察", "赴四川成都开展基层治理交流座谈"]
+
 # (name, region) of the home units that send people and own action items.
 HOME_UNITS = [
     ("中共梁平区委组织部", "重庆市梁平区"),

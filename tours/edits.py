@@ -116,10 +116,11 @@ class TripEdits:
         return self.edits[-1].when
 
 
-def listed_since(trip_ref):
-    """When the listed edits of the trip at `trip_ref` begin; NULL for a non-public trip."""
+def listed_since(trip_ref, trips):
+    """When the listed edits of the trip at `trip_ref` begin; NULL for a non-public trip,
+    and for one not among `trips` (those of the leader's department)."""
     trips = (
-        Trip.objects.public()
+        trips.public()
         .filter(pk=trip_ref, published_at__isnull=False)
         .annotate(
             since=Greatest("published_at", Coalesce("seen_edits__seen_up_to", "published_at"))
@@ -128,27 +129,28 @@ def listed_since(trip_ref):
     return Subquery(trips.values("since")[:1])
 
 
-def _unread(model):
+def _unread(model, trips):
     """The model's historical records that the desk lists, as a queryset."""
-    records = model.history.annotate(since=listed_since(OuterRef(TRIP_RECORDS[model]))).filter(
-        history_date__gt=F("since")
-    )
+    since = listed_since(OuterRef(TRIP_RECORDS[model]), trips)
+    records = model.history.annotate(since=since).filter(history_date__gt=F("since"))
     if model in CREATIONS_NOT_LISTED:
         records = records.exclude(history_type="+")
     return records
 
 
-def unread_edits() -> list[TripEdits]:
-    """Unread edits of published trips: the trip edited last first, its edits oldest first."""
+def unread_edits(trips=None) -> list[TripEdits]:
+    """Unread edits of published trips (of `trips`, a queryset, if given): the trip edited
+    last first, its edits oldest first."""
+    trips = Trip.objects.all() if trips is None else trips
     models_ = list(TRIP_RECORDS)
     kinds = [
-        _unread(model).annotate(part=Value(i)).order_by().values_list("part")
+        _unread(model, trips).annotate(part=Value(i)).order_by().values_list("part")
         for i, model in enumerate(models_)
     ]
     changed = {i for (i,) in kinds[0].union(*kinds[1:])}
     edits = []
     for i in sorted(changed):
-        edits.extend(_edits_of(models_[i]))
+        edits.extend(_edits_of(models_[i], trips))
     if not edits:
         return []
     by_trip = defaultdict(list)
@@ -165,13 +167,14 @@ def unread_edits() -> list[TripEdits]:
     return sorted(groups, key=lambda group: by_trip[group.trip.pk][-1].when, reverse=True)
 
 
-def _edits_of(model) -> list[Edit]:
+def _edits_of(model, trips) -> list[Edit]:
     """Every unread record of `model`, paired with the record before it for the diff."""
-    unread = _unread(model)
+    unread = _unread(model, trips)
     records = (
         model.history.filter(id__in=unread.values("id"))
         .annotate(
-            since=listed_since(OuterRef(TRIP_RECORDS[model])), trip_ref=F(TRIP_RECORDS[model])
+            since=listed_since(OuterRef(TRIP_RECORDS[model]), trips),
+            trip_ref=F(TRIP_RECORDS[model]),
         )
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")

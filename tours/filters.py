@@ -15,6 +15,7 @@ class TripFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), required=False)
     province = forms.ChoiceField(label=_("province"), required=False)
     tag = forms.ChoiceField(label=_("tag"), required=False)
+    organizer = forms.TypedChoiceField(label=_("organizer"), required=False, coerce=int)
 
     default_renderer = form_renderer
 
@@ -34,6 +35,13 @@ class TripFilterForm(forms.Form):
         self.fields["province"].choices = everything + [(p, p) for p in provinces]
         tags = Tag.objects.filter(trip__in=trips).distinct().order_by("name")
         self.fields["tag"].choices = everything + [(t.slug, t.name) for t in tags]
+        organizers = (
+            trips.exclude(organizer=None)
+            .values_list("organizer_id", "organizer__name")
+            .order_by("organizer__name")
+            .distinct()
+        )
+        self.fields["organizer"].choices = everything + list(organizers)
 
     def filter(self, trips):
         if not self.is_valid():
@@ -48,6 +56,8 @@ class TripFilterForm(forms.Form):
             trips = trips.filter(pk__in=visits.values("trip_id"))
         if data["tag"]:
             trips = trips.filter(tags__slug=data["tag"])
+        if data["organizer"]:
+            trips = trips.filter(organizer_id=data["organizer"])
         return trips
 
 

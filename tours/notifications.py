@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tours.models import ActionItem, ActionUpdate, EmailDigest, Trip
+from tours.scope import scoped
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +172,11 @@ def send_progress_digests(*, now: datetime.datetime | None = None) -> int:
             .first()
         )
         since = last or now - timedelta(days=1)
+        # Only what the reader still acts for: a leader moved to another department
+        # stops hearing of the old one's items.
         updates = list(
-            ActionUpdate.objects.filter(created_at__gt=since, created_at__lte=now)
+            scoped(ActionUpdate.objects.all(), reader)
+            .filter(created_at__gt=since, created_at__lte=now)
             .filter(Q(action__created_by=reader) | Q(action__watchers=reader))
             .exclude(author=reader)
             .select_related("action__trip", "action__owner_organization", "author")

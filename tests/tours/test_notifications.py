@@ -116,6 +116,7 @@ class TestProgressDigest:
         leader.save()
         watcher = factories.UserFactory(username="deputy", email="deputy@liangping.example.cn")
         watcher.groups.add(*leader.groups.all())
+        factories.act_for(watcher)
         with time_machine.travel(MORNING - datetime.timedelta(hours=2), tick=False):
             action = item(owner_person, "出台技改专项资金管理办法", days(30), created_by=leader)
             watch_action(action=action, user=watcher)

@@ -28,7 +28,7 @@ def colleague(db):
     """Another 录入员, 张三, working on the same trips."""
     user = factories.UserFactory(username="zhangsan", is_staff=True)
     user.groups.add(Group.objects.get(name="录入员"))
-    factories.ParticipantFactory(name="张三", user=user)
+    factories.ParticipantFactory(name="张三", user=user, organization=factories.home_department())
     other = Client()
     other.force_login(user)
     return other

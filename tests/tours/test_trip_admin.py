@@ -21,6 +21,7 @@ def change_url(trip):
 def trip_fields(**overrides):
     return {
         "title": "赴广东中山学习考察",
+        "organizer": factories.home_department().pk,
         "kind": "study_tour",
         "theme": "学习产业链招商",
         "start_date": "2024-02-26",

@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
+from django.http import Http404
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from common.history import HistoryAdmin
 from tours.models import Trip
 from tours.page_versions import PartPage, StalePageForm, TripPage
+from tours.scope import scoped
 
 # Foreign keys that may only point at rows of the same trip.
 TRIP_SCOPED_FIELDS = ("site_visit", "takeaway", "source_instruction", "source_takeaways")
@@ -213,6 +215,30 @@ class StampCreatorMixin:
         formset.save_m2m()
 
 
+class DepartmentScopeMixin:
+    """Staff see and change only their department's trips and the records of those trips
+    (tours.scope); another department's answer 404, as if they did not exist."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
+
+    def history_in_scope(self, request, versions):
+        return scoped(versions, request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django redirects to the index, saying the record does not exist; one outside
+        # the scope is answered the way a missing one is everywhere else: 404.
+        raise Http404
+
+
+def subclass_form(form, **attrs):
+    """`form` with methods added; subclassing builds the fields anew, so keep those the
+    admin's mixins have adjusted."""
+    extended = type(form.__name__, (form,), attrs)
+    extended.base_fields = form.base_fields
+    return extended
+
+
 class TripLockMixin:
     """An archived trip and everything in it is read-only."""
 
@@ -307,6 +333,7 @@ class TripPartAdmin(
     WorkflowFieldsMixin,
     TripLockMixin,
     StalePageGuardMixin,
+    DepartmentScopeMixin,
     HistoryAdmin,
 ):
     """The own page of a trip's part: its trip-scoped pickers list that trip's rows only.
@@ -347,12 +374,13 @@ class TripPartAdmin(
         trip_id = request.GET.get("trip", "")
         if not trip_id.isdigit():
             return None
-        return Trip.objects.filter(pk=trip_id).first()
+        return scoped(Trip.objects.filter(pk=trip_id), request.user).first()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "trip":
-            # Nothing may be added to an archived trip.
-            kwargs["queryset"] = Trip.objects.exclude(status=Trip.Status.ARCHIVED)
+            # Nothing may be added to an archived trip, nor to another department's.
+            trips = Trip.objects.exclude(status=Trip.Status.ARCHIVED)
+            kwargs["queryset"] = scoped(trips, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

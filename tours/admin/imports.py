@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from tours.exports.files import XLSX_TYPE, attachment
 from tours.exports.sheet_template import build_template
 from tours.models import Trip
+from tours.scope import scoped
 from tours.services import can_import_sheet, import_sheet, preview_sheet
 from tours.sheets import SHEETS, Table, read_sheet
 
@@ -71,7 +72,7 @@ class SheetImportViews:
     def import_sheet_view(self, request, object_id, sheet):
         if sheet not in SHEETS:
             raise Http404
-        trip = get_object_or_404(Trip, pk=object_id)
+        trip = get_object_or_404(scoped(Trip.objects.all(), request.user), pk=object_id)
         if not (
             self.has_change_permission(request, trip) and can_import_sheet(request.user, sheet)
         ):

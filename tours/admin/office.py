@@ -19,6 +19,7 @@ from tours.exports.report_docx import build_report_docx, report_title
 from tours.exports.roster_xlsx import build_roster
 from tours.models import Trip
 from tours.reports import build_report
+from tours.scope import scoped
 from tours.services import can_import_sheet
 from tours.sheets import SHEETS
 
@@ -99,7 +100,8 @@ class TripOfficeMixin(SheetImportViews):
         return links
 
     def _trip(self, request, object_id):
-        trip = get_object_or_404(Trip.objects.select_related("organizer"), pk=object_id)
+        trips = scoped(Trip.objects.select_related("organizer"), request.user)
+        trip = get_object_or_404(trips, pk=object_id)
         if not self.has_view_or_change_permission(request, trip):
             raise PermissionDenied
         return trip
@@ -129,7 +131,8 @@ class TripOfficeMixin(SheetImportViews):
         if form.is_valid():
             tag = form.cleaned_data["tag"]
             title = _("Collected reflections on “%(tag)s”") % {"tag": tag.name}
-            return self._booklet(build_booklet_docx(tag=tag, title=title))
+            trips = scoped(Trip.objects.all(), request.user)
+            return self._booklet(build_booklet_docx(trips=trips, tag=tag, title=title))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

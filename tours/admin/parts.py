@@ -122,7 +122,8 @@ class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            takeaway = Takeaway.objects.filter(pk=object_id).only("review_status").first()
+            takeaways = self.get_queryset(request).only("review_status")
+            takeaway = takeaways.filter(pk=object_id).first()
             if takeaway and takeaway.is_accepted:
                 messages.warning(request, REVIEWED_EDIT_WARNING)
         return super().change_view(request, object_id, form_url, extra_context)

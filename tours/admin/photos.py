@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tours.imaging import display_name, process_photo, validate_image_upload
 from tours.models import Photo, SiteVisit, Trip
+from tours.scope import scoped
 from tours.services import add_photo, arrange_photos, assign_photos_by_time, set_cover_photo
 from tours.services.photos import check_can_edit_photos, stored_files
 
@@ -117,7 +118,8 @@ class TripPhotosMixin:
 
     def _trip_for(self, request, object_id) -> Trip:
         """The trip, if this user may see it; 404 otherwise, so existence doesn't leak."""
-        trip = Trip.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        trips = scoped(Trip.objects.all(), request.user)
+        trip = trips.filter(pk=object_id).first() if object_id.isdigit() else None
         if trip is None or not self.has_view_or_change_permission(request, trip):
             raise Http404
         return trip

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from common.history import HistoryAdmin
+from people.scope import scope_of
 from tours import services
 from tours.models import (
     ActionItem,
@@ -20,16 +21,19 @@ from tours.models import (
     Trip,
     TripMember,
 )
+from tours.scope import scoped
 
 from .base import (
     AdminStyleMixin,
     AutocompleteMixin,
+    DepartmentScopeMixin,
     StalePageGuardMixin,
     StampCreatorMixin,
     TripLockMixin,
     TripPartInline,
     WorkflowFieldsMixin,
     YearListFilter,
+    subclass_form,
 )
 from .office import TripOfficeMixin
 from .parts import say_sent_back
@@ -173,6 +177,7 @@ class TripAdmin(
     WorkflowFieldsMixin,
     TripLockMixin,
     StalePageGuardMixin,
+    DepartmentScopeMixin,
     HistoryAdmin,
 ):
     list_display = [
@@ -250,7 +255,7 @@ class TripAdmin(
 
     def submit_view(self, request, object_id):
         """The change page's 提交审核 button."""
-        trip = get_object_or_404(Trip, pk=object_id)
+        trip = get_object_or_404(scoped(Trip.objects.all(), request.user), pk=object_id)
         self._run_workflow(
             request, [trip], services.submit_trip, gettext("Submitted for review: %(titles)s.")
         )
@@ -258,7 +263,8 @@ class TripAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            trip = Trip.objects.filter(pk=object_id).only("status", "return_comment").first()
+            trips = scoped(Trip.objects.all(), request.user)
+            trip = trips.filter(pk=object_id).only("status", "return_comment").first()
             if trip and trip.is_draft and trip.return_comment:
                 messages.warning(
                     request,
@@ -314,7 +320,32 @@ class TripAdmin(
         if "cover_photo" in form.base_fields:
             photos = form.base_fields["cover_photo"]
             photos.queryset = obj.photos.all() if obj else photos.queryset.none()
-        return form
+        if "organizer" not in form.base_fields:
+            return form
+        scope = scope_of(request.user)
+
+        def clean_organizer(form):
+            organizer = form.cleaned_data.get("organizer")
+            if organizer is not None and not scope.covers(organizer):
+                raise ValidationError(
+                    gettext(
+                        "Choose your own unit or one under it: a trip organized by "
+                        "%(unit)s belongs to another department, and you could no longer "
+                        "open it."
+                    )
+                    % {"unit": organizer.name}
+                )
+            return organizer
+
+        return subclass_form(form, clean_organizer=clean_organizer)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        scope = scope_of(request.user)
+        if scope.organization is not None:
+            # A new trip belongs to the editor's department unless they pick a unit under it.
+            initial.setdefault("organizer", scope.organization.pk)
+        return initial
 
     def view_on_site(self, obj):
         if obj.is_public:

@@ -78,9 +78,11 @@ class Trip(models.Model):
         Organization,
         verbose_name=_("organizer"),
         on_delete=models.PROTECT,
+        # Required on every form; trips from before departments had scope may lack one,
+        # and then only accounts that act for all see them.
         null=True,
-        blank=True,
         related_name="organized_trips",
+        help_text=_("The department the trip belongs to: its staff enter and review it."),
     )
     origin = models.CharField(
         _("origin"), max_length=100, blank=True, help_text=_("The sending unit or region.")
@@ -132,7 +134,10 @@ class Trip(models.Model):
         verbose_name = _("trip")
         verbose_name_plural = _("trips")
         ordering = ["-start_date", "-id"]
-        permissions = [("publish_trip", _("Can publish, return and archive trips"))]
+        permissions = [
+            ("publish_trip", _("Can publish, return and archive trips")),
+            ("manage_all_trips", _("Can act for every department's trips")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="trip_end_date_not_before_start"

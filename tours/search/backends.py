@@ -11,6 +11,7 @@ kind; key ranges select a kind and its public part (`documents.id_range`).
 
 from contextlib import contextmanager
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 
 from .documents import PRIVATE_BIT, id_range
@@ -35,37 +36,53 @@ class Backend:
     matching: str
     #: The entry key's column.
     key: str
+    #: A condition keeping entries of the trips `{trips}` selects (a subquery of trip ids).
+    within_trips: str
 
     def expression(self, query: Query) -> str:
         raise NotImplementedError
 
-    def _select(self, query, kind, public_only, *, column=None):
+    def _select(self, query, kind, public_only, *, column=None, within=None):
+        """The matching entries of one kind; `within` (a Trip queryset) keeps its trips'."""
         low, high = id_range(kind, public_only=public_only)
         sql = self.matching.format(column=column or self.key)
-        return sql, [self.expression(query), low, high]
+        params = [self.expression(query), low, high]
+        if within is not None:
+            try:
+                trips, trip_params = within.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # .none(): no trips at all
+                sql += " AND 1 = 0"
+            else:
+                sql += self.within_trips.format(trips=trips)
+                params += trip_params
+        return sql, params
 
-    def counts(self, query: Query, kinds, *, public_only: bool, cap: int) -> dict[int, int]:
+    def counts(
+        self, query: Query, kinds, *, public_only: bool, cap: int, within=None
+    ) -> dict[int, int]:
         """Matches per kind, counting at most `cap + 1` of each (one round trip)."""
         parts, params = [], []
         for kind in kinds:
-            sql, args = self._select(query, kind, public_only)
+            sql, args = self._select(query, kind, public_only, within=within)
             parts.append(f"SELECT {int(kind)}, (SELECT count(*) FROM ({sql} LIMIT %s) AS m)")
             params += [*args, cap + 1]
         return dict(self._fetch(" UNION ALL ".join(parts), params))
 
-    def ids(self, query, kind, *, public_only, offset=0, limit=20) -> list[int]:
+    def ids(self, query, kind, *, public_only, offset=0, limit=20, within=None) -> list[int]:
         """Keys of matching records of one kind, newest first."""
-        sql, params = self._select(query, kind, public_only)
+        sql, params = self._select(query, kind, public_only, within=within)
         rows = self._fetch(
             f"{sql} ORDER BY {self.key} DESC LIMIT %s OFFSET %s", [*params, limit, offset]
         )
         return [key & (PRIVATE_BIT - 1) for (key,) in rows]
 
-    def top_ids(self, query, kinds, *, public_only, limit) -> dict[int, list[int]]:
+    def top_ids(self, query, kinds, *, public_only, limit, within=None) -> dict[int, list[int]]:
         """The newest `limit` matches of each kind, in one round trip."""
         parts, params = [], []
         for kind in kinds:
-            sql, args = self._select(query, kind, public_only, column=f"{self.key} AS k")
+            sql, args = self._select(
+                query, kind, public_only, column=f"{self.key} AS k", within=within
+            )
             parts.append(
                 f"SELECT {int(kind)} AS kind, k FROM "
                 f"({sql} ORDER BY {self.key} DESC LIMIT %s) AS m{int(kind)}"
@@ -100,6 +117,7 @@ class Backend:
 
 class SQLiteBackend(Backend):
     key = "rowid"
+    within_trips = " AND rowid IN (SELECT id FROM tours_searchentry WHERE trip_id IN ({trips}))"
     matching = (
         f"SELECT {{column}} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid BETWEEN %s AND %s"
     )
@@ -134,6 +152,7 @@ class SQLiteBackend(Backend):
 
 class PostgresBackend(Backend):
     key = "id"
+    within_trips = " AND trip_id IN ({trips})"
     matching = (
         "SELECT {column} FROM tours_searchentry "
         "WHERE vector @@ to_tsquery('simple', %s) AND id BETWEEN %s AND %s"

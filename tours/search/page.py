@@ -29,15 +29,16 @@ class SearchForm(forms.Form):
         return self.cleaned_data["type"] or None
 
 
-def search_page(request, *, public_only: bool) -> dict:
-    """The search page's context for this request; staff pages pass `public_only=False`."""
+def search_page(request, *, public_only: bool, within=None) -> dict:
+    """The search page's context for this request; staff pages pass `public_only=False`
+    and the trips they may search (`within`, a Trip queryset; None for all)."""
     form = SearchForm(request.GET)
     form.is_valid()
     query = parse_query(form.cleaned_data.get("q"))
     slug = form.cleaned_data.get("type")
     context = {"form": form, "query": query, "examples": EXAMPLES, "type": slug}
     if query:
-        results = search(query, public_only=public_only, kind=slug)
+        results = search(query, public_only=public_only, kind=slug, within=within)
         context["results"] = results
         if slug:
             pages = kind_pages(results, slug, public_only=public_only)

@@ -81,8 +81,9 @@ class Group:
 class KindPages:
     """The matches of one kind as a lazy sequence, for Django's Paginator."""
 
-    def __init__(self, query: Query, group: Group, *, public_only: bool):
+    def __init__(self, query: Query, group: Group, *, public_only: bool, within=None):
         self.query, self.group, self.public_only = query, group, public_only
+        self.within = within
 
     def count(self) -> int:
         return self.group.count
@@ -100,6 +101,7 @@ class KindPages:
             public_only=self.public_only,
             offset=window.start or 0,
             limit=(window.stop or 0) - (window.start or 0),
+            within=self.within,
         )
         return _hits(kind, pks, self.query, public_only=self.public_only)
 
@@ -108,6 +110,8 @@ class KindPages:
 class SearchResults:
     query: Query
     groups: list[Group]
+    # The trips searched (a Trip queryset), or None for all of them.
+    within: object = None
 
     @property
     def total(self) -> int:
@@ -117,7 +121,9 @@ class SearchResults:
         return next((g for g in self.groups if g.kind.slug == slug), None)
 
 
-def search(query: Query, *, public_only: bool = True, kind: str | None = None) -> SearchResults:
+def search(
+    query: Query, *, public_only: bool = True, kind: str | None = None, within=None
+) -> SearchResults:
     """Count the matches of every kind; with no `kind`, also fetch each kind's newest few.
 
     Two queries to the index and one per kind shown, whatever the amount of data. With a
@@ -125,20 +131,22 @@ def search(query: Query, *, public_only: bool = True, kind: str | None = None) -
     """
     backend = get_backend()
     codes = [k.code for k in KINDS]
-    found = backend.counts(query, codes, public_only=public_only, cap=RESULT_CAP)
+    found = backend.counts(query, codes, public_only=public_only, cap=RESULT_CAP, within=within)
     groups = [Group(kind=k, found=found.get(k.code, 0), hits=[]) for k in KINDS]
     if kind is None:
         present = [g.kind.code for g in groups if g.found]
         if present:
             tops = backend.top_ids(
-                query, present, public_only=public_only, limit=PER_KIND_IN_OVERVIEW
+                query, present, public_only=public_only, limit=PER_KIND_IN_OVERVIEW, within=within
             )
             for group in groups:
                 group.hits = _hits(
                     group.kind, tops.get(group.kind.code, []), query, public_only=public_only
                 )
-    return SearchResults(query=query, groups=groups)
+    return SearchResults(query=query, groups=groups, within=within)
 
 
 def kind_pages(results: SearchResults, slug: str, *, public_only: bool = True) -> KindPages:
-    return KindPages(results.query, results.group(slug), public_only=public_only)
+    return KindPages(
+        results.query, results.group(slug), public_only=public_only, within=results.within
+    )

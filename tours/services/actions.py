@@ -12,6 +12,7 @@ from people.models import Organization, Participant
 from tours.evidence import validate_evidence
 from tours.models import ActionItem, ActionUpdate, Instruction, Takeaway, Trip
 from tours.models.action import PROGRESS_OUT_OF_RANGE
+from tours.scope import check_trip
 
 from .workflow import require_perm, review_takeaways, save_as
 
@@ -42,6 +43,7 @@ def create_action(
     step: what a leader turns into work is what the leader accepts.
     """
     require_perm(user, "tours.add_actionitem", _("You may not create action items."))
+    check_trip(user, trip)
     _check_open_trip(trip)
     source_takeaways = list(source_takeaways)
     errors = {}
@@ -102,6 +104,7 @@ def record_instruction(
     `actions` holds keyword arguments of `create_action` (title, owner_organization, …).
     """
     require_perm(user, "tours.add_instruction", _("Only leaders can record instructions."))
+    check_trip(user, trip)
     _check_open_trip(trip)
     errors = {}
     if author is None:
@@ -207,6 +210,7 @@ def post_action_update(
 def close_action(*, action: ActionItem, user) -> ActionItem:
     """A leader closes (销号) a done item, recording when."""
     require_perm(user, "tours.close_actionitem", _("Only leaders can close action items."))
+    check_trip(user, action.trip)
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
     if not action.may_be_closed:
         raise ValidationError(
@@ -222,6 +226,7 @@ def close_action(*, action: ActionItem, user) -> ActionItem:
 def watch_action(*, action: ActionItem, user, watch: bool = True) -> ActionItem:
     """Start (or stop) receiving the item's progress updates in the daily digest."""
     require_perm(user, "tours.view_actionitem", _("You may not follow action items."))
+    check_trip(user, action.trip)
     if watch:
         action.watchers.add(user)
     else:

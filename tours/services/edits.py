@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tours.models import SeenEdits, Trip
+from tours.scope import check_trip
 
 from .workflow import require_perm
 
@@ -20,6 +21,7 @@ def mark_edits_seen(*, trip: Trip, user, up_to: datetime) -> SeenEdits:
     A mark never moves back, so two leaders marking at once keep the later one.
     """
     require_perm(user, "tours.review_takeaway", _("Only leaders can mark edits as read."))
+    check_trip(user, trip)
     if not trip.is_public:
         raise ValidationError(_("Only the edits of a published trip are listed for reading."))
     if up_to > timezone.now():

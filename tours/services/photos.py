@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from tours.imaging import ProcessedPhoto, process_photo
 from tours.models import Photo, SiteVisit, Trip
 from tours.models.photo import photo_upload_to
+from tours.scope import check_trip
 
 
 def check_can_edit_photos(user, trip: Trip, permission: str = "tours.change_photo") -> None:
     """Raise PermissionDenied unless `user` holds `permission` and the trip is not archived."""
     if not user.has_perm(permission):
         raise PermissionDenied(_("You may not change this trip's photos."))
+    check_trip(user, trip)
     if trip.is_locked:
         raise PermissionDenied(_("This trip is archived and can no longer be changed."))
 

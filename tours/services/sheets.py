@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from people.models import Organization, Participant
 from tours.changes import content_changed
 from tours.models import ActionItem, Trip
+from tours.scope import check_trip
 from tours.sheets import SHEETS, RowAction, SheetPreview, Table
 
 # New people and organizations are created along the way, so those rights are needed too.
@@ -34,6 +35,8 @@ def _check(trip: Trip, user, sheet: str):
         raise ValidationError(_("Unknown sheet “%(sheet)s”.") % {"sheet": sheet})
     if not can_import_sheet(user, sheet):
         raise PermissionDenied
+    if user is not None:
+        check_trip(user, trip)
     if trip.is_locked:
         raise ValidationError(_("This trip is archived and can no longer be changed."))
 

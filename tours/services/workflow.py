@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tours import notifications
 from tours.models import Takeaway, Trip
+from tours.scope import check_trip
 
 Status = Trip.Status
 
@@ -47,6 +48,7 @@ def _check_status(trip: Trip, required: str, message: str):
 def submit_trip(*, trip: Trip, user) -> Trip:
     """An editor hands a draft trip to the leaders for review; returns the updated trip."""
     require_perm(user, "tours.change_trip", _("Only editors can submit a trip for review."))
+    check_trip(user, trip)
     trip = _locked(trip)
     _check_status(
         trip, Status.DRAFT, _("Only a draft can be submitted for review; this trip is %(status)s.")
@@ -65,6 +67,7 @@ def publish_trip(*, trip: Trip, user) -> Trip:
     An incomplete trip raises a ValidationError listing everything it still lacks.
     """
     require_perm(user, "tours.publish_trip", _("Only leaders can publish a trip."))
+    check_trip(user, trip)
     trip = _locked(trip)
     _check_status(
         trip,
@@ -86,6 +89,7 @@ def publish_trip(*, trip: Trip, user) -> Trip:
 def archive_trip(*, trip: Trip, user) -> Trip:
     """A leader archives a published trip: it stays public and can no longer be edited."""
     require_perm(user, "tours.publish_trip", _("Only leaders can archive a trip."))
+    check_trip(user, trip)
     trip = _locked(trip)
     _check_status(
         trip, Status.PUBLISHED, _("Only a published trip can be archived; this trip is %(status)s.")
@@ -99,6 +103,7 @@ def archive_trip(*, trip: Trip, user) -> Trip:
 def return_trip(*, trip: Trip, user, comment: str) -> Trip:
     """A leader sends a submitted trip back to draft; its editor is e-mailed the comment."""
     require_perm(user, "tours.publish_trip", _("Only leaders can return a trip."))
+    check_trip(user, trip)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(
@@ -143,6 +148,8 @@ def review_takeaways(
     takeaways = list(takeaways)
     if not takeaways:
         raise ValidationError({"takeaways": _("Tick at least one takeaway.")})
+    for trip in {t.trip_id: t.trip for t in takeaways}.values():
+        check_trip(user, trip)
     if any(t.trip.is_locked for t in takeaways):
         raise ValidationError(_("The trip is archived; its takeaways can no longer be reviewed."))
     now = timezone.now()

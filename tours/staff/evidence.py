@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from tours.evidence import content_type_for
 from tours.models import ActionItem, ActionUpdate
+from tours.scope import scoped
 
 
 def may_download(user, update: ActionUpdate) -> bool:
@@ -14,7 +15,8 @@ def may_download(user, update: ActionUpdate) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    if user.is_staff and user.has_perm("tours.view_actionupdate"):
+    staff = user.is_staff and user.has_perm("tours.view_actionupdate")
+    if staff and scoped(ActionUpdate.objects.filter(pk=update.pk), user).exists():
         return True
     return ActionItem.objects.for_owner(user).filter(pk=update.action_id).exists()
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tours import services
 from tours.filters import ReviewActionFilterForm
 from tours.models import ActionItem
+from tours.scope import scoped
 
 from .access import reviewer_area
 
@@ -23,8 +24,9 @@ Status = ActionItem.Status
 @reviewer_area
 def overview(request):
     """Action items by responsible unit and by trip, the overdue ones, and a filtered list."""
-    form = ReviewActionFilterForm(request.GET, actions=ActionItem.objects.all())
-    actions = form.filter(ActionItem.objects.with_warning())
+    mine = scoped(ActionItem.objects.all(), request.user)
+    form = ReviewActionFilterForm(request.GET, actions=mine)
+    actions = form.filter(mine.with_warning())
     counted = actions.exclude(status=Status.CANCELLED)
     by_unit = [
         {**row, "label": row["owner_organization__name"], "url": f"?unit={row['unit']}"}
@@ -67,10 +69,16 @@ def overview(request):
     )
 
 
-def _action_or_404(pk):
+def _action_or_404(request, pk):
+    """An action item of the leader's department; any other is 404."""
+    items = scoped(ActionItem.objects.with_warning(), request.user)
     return get_object_or_404(
-        ActionItem.objects.with_warning().select_related(
-            "trip", "owner_organization", "owner", "created_by", "source_instruction__author"
+        items.select_related(
+            "trip__organizer",
+            "owner_organization",
+            "owner",
+            "created_by",
+            "source_instruction__author",
         ),
         pk=pk,
     )
@@ -79,7 +87,7 @@ def _action_or_404(pk):
 @reviewer_area
 def action_detail(request, pk):
     """One action item as leaders follow it: sources, every update, evidence, watching."""
-    action = _action_or_404(pk)
+    action = _action_or_404(request, pk)
     return render(
         request,
         "tours/review/action.html",
@@ -96,7 +104,7 @@ def action_detail(request, pk):
 @reviewer_area
 @require_POST
 def action_watch(request, pk):
-    action = _action_or_404(pk)
+    action = _action_or_404(request, pk)
     watch = request.POST.get("watch") == "1"
     services.watch_action(action=action, user=request.user, watch=watch)
     if watch:
@@ -109,7 +117,7 @@ def action_watch(request, pk):
 @reviewer_area
 @require_POST
 def action_close(request, pk):
-    action = _action_or_404(pk)
+    action = _action_or_404(request, pk)
     try:
         services.close_action(action=action, user=request.user)
     except ValidationError as error:

@@ -18,6 +18,7 @@ from tours import services
 from tours.edits import unread_edits
 from tours.models import ActionItem, Takeaway, Trip
 from tours.page_versions import TripPage, trip_version
+from tours.scope import scoped
 
 from .access import reviewer_area
 from .forms import (
@@ -38,21 +39,23 @@ Pending = Takeaway.ReviewStatus.PENDING
 @reviewer_area
 def desk(request):
     """What waits for a leader: submitted trips, pending takeaways, warnings, watched items."""
+    user = request.user
+    trips = scoped(Trip.objects.all(), user)
     pending = Takeaway.objects.filter(trip=OuterRef("pk"), review_status=Pending)
     waiting = (
-        Trip.objects.exclude(status=Trip.Status.ARCHIVED)
+        trips.exclude(status=Trip.Status.ARCHIVED)
         .filter(Q(status=Trip.Status.SUBMITTED) | Exists(pending))
         .annotate(pending_count=Count("takeaways", filter=Q(takeaways__review_status=Pending)))
         .select_related("submitted_by")
         .order_by("-submitted_at", "-start_date", "-id")
     )
-    warnings = ActionItem.objects.with_warning().aggregate(
+    warnings = scoped(ActionItem.objects.with_warning(), user).aggregate(
         red=Count("pk", filter=Q(warning="red")),
         yellow=Count("pk", filter=Q(warning="yellow")),
         blue=Count("pk", filter=Q(warning="blue")),
     )
     watched = (
-        ActionItem.objects.filter(watchers=request.user)
+        scoped(ActionItem.objects.filter(watchers=user), user)
         .with_warning()
         .select_related("trip", "owner_organization", "owner")
         .order_by("due_date", "id")[:20]
@@ -67,7 +70,7 @@ def desk(request):
             "with_pending": [t for t in waiting if t.status != Trip.Status.SUBMITTED],
             "warnings": warnings,
             "watched": watched,
-            "edited": unread_edits(),
+            "edited": unread_edits(trips),
         },
     )
 
@@ -126,13 +129,15 @@ def _trip_page(request, trip, **forms):
     return render(request, "tours/review/trip.html", context)
 
 
-def _reviewable_trip(pk):
-    return get_object_or_404(Trip.objects.select_related("organizer", "submitted_by"), pk=pk)
+def _reviewable_trip(request, pk):
+    """A trip of the leader's department; any other is 404."""
+    trips = scoped(Trip.objects.select_related("organizer", "submitted_by"), request.user)
+    return get_object_or_404(trips, pk=pk)
 
 
 @reviewer_area
 def trip_review(request, pk):
-    return _trip_page(request, _reviewable_trip(pk))
+    return _trip_page(request, _reviewable_trip(request, pk))
 
 
 def _wants_json(request) -> bool:
@@ -144,7 +149,7 @@ def _wants_json(request) -> bool:
 def takeaways_decide(request, pk):
     """Decide on ticked takeaways (bulk buttons) or on one (its row's buttons: "decision:pk"),
     or turn the ticked ones into one action item ("action")."""
-    trip = _reviewable_trip(pk)
+    trip = _reviewable_trip(request, pk)
     act = request.POST.get("act", "")
     if act == "action":
         return _make_action(request, trip)
@@ -228,7 +233,7 @@ def _make_action(request, trip):
 @require_POST
 def instruction_record(request, pk):
     """Record a leader's instruction, with the action items it orders."""
-    trip = _reviewable_trip(pk)
+    trip = _reviewable_trip(request, pk)
     form = InstructionForm(request.POST, prefix="instruction", trip=trip)
     rows = InstructionActionFormSet(request.POST, prefix="rows")
     if form.is_valid() and rows.is_valid():
@@ -253,7 +258,7 @@ def instruction_record(request, pk):
 
 
 def _transition(request, pk, service, done_message):
-    trip = _reviewable_trip(pk)
+    trip = _reviewable_trip(request, pk)
     form = PublicationForm(request.POST, page=TripPage(trip.pk))
     try:
         with transaction.atomic():
@@ -281,7 +286,7 @@ def trip_archive(request, pk):
 @reviewer_area
 @require_POST
 def trip_return(request, pk):
-    trip = _reviewable_trip(pk)
+    trip = _reviewable_trip(request, pk)
     form = ReturnTripForm(request.POST, page=TripPage(trip.pk))
     with transaction.atomic():
         if form.is_valid():
@@ -302,7 +307,7 @@ def trip_return(request, pk):
 @require_POST
 def edits_seen(request, pk):
     """标记为已阅: a published trip's listed edits leave the desk."""
-    trip = _reviewable_trip(pk)
+    trip = _reviewable_trip(request, pk)
     form = SeenEditsForm(request.POST)
     if form.is_valid():
         try:

@@ -5,6 +5,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from people.scope import scope_of, why_nothing
+
+# Leaders hold this permission (tours.staff.access.REVIEWER).
+REVIEWER = "tours.review_takeaway"
+
 register = template.Library()
 
 
@@ -29,3 +34,22 @@ def jinja(context, template_name, **values):
     """Render a Jinja2 template (tours/templating.py) here, with the values named."""
     template = engines["jinja2"].get_template(template_name)
     return mark_safe(template.render(values, request=context.get("request")))
+
+
+@register.simple_tag(takes_context=True)
+def scope_notice(context) -> str:
+    """Why a staff account sees no trips, when it is linked to nobody (people.scope)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not (user.has_perm("tours.view_trip") or user.has_perm(REVIEWER)):
+        return ""
+    return why_nothing(user)
+
+
+@register.simple_tag(takes_context=True)
+def acting_for(context) -> str:
+    """The department a staff account acts for, as the header names it."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_staff:
+        return ""  # action owners act for no department; their unit is on their items
+    scope = scope_of(user)
+    return "" if scope.everything or scope.organization is None else scope.organization.name

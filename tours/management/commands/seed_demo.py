@@ -30,13 +30,23 @@ from tours.services import add_photo, assign_photos_by_time
 
 BIG_TRIP_TITLE = "赴广东佛山、中山、东莞等地学习考察"
 # (username, group, participant name or None, is_staff, is_superuser)
+# (username, group, linked person, is_staff, is_superuser): the person's unit is the
+# department the account acts for.
 DEMO_USERS = [
     ("admin", None, None, True, True),
-    ("editor", "录入员", None, True, False),
+    ("editor", "录入员", "刘晓燕", True, False),
     ("leader", "审阅人", "钱正华", True, False),
+    ("town-editor", "录入员", "周敏", True, False),
+    ("town-leader", "审阅人", "陈建国", True, False),
     ("owner", "责任人", "王志强", False, False),
 ]
 LEADER_PERSON = ("钱正华", "male", "中共梁平区委", "区委副书记")
+# The staff who enter trips, and the town's leader.
+STAFF_PEOPLE = [
+    ("刘晓燕", "female", data.ORGANIZER, "干部教育科科长"),
+    ("周敏", "female", data.TOWN_ORGANIZER[0], "党委委员、组织委员"),
+    ("陈建国", "male", data.TOWN_ORGANIZER[0], "党委书记"),
+]
 # A full day on the road: four stops in the morning and early afternoon, three later.
 SLOT_TIMES = [(8, 30), (9, 40), (10, 50), (14, 0), (15, 10), (16, 20), (19, 30)]
 VISITS_PER_DAY = len(SLOT_TIMES)
@@ -70,9 +80,9 @@ class Command(BaseCommand):
             f"({SiteVisit.objects.count()} site visits, {Takeaway.objects.count()} takeaways, "
             f"{ActionItem.objects.count()} action items)."
         )
-        self.stdout.write("Demo logins (user / password / role):")
-        for username, password, role in logins:
-            self.stdout.write(f"  {username:8} {password:22} {role}")
+        self.stdout.write("Demo logins (user / password / role / acts for):")
+        for username, password, role, unit in logins:
+            self.stdout.write(f"  {username:12} {password:27} {role:6} {unit}")
 
 
 class DemoSeeder:
@@ -110,6 +120,9 @@ class DemoSeeder:
     def seed_people(self):
         for name, region in data.HOME_UNITS:
             self.org(name, region)
+        self.seed_departments()
+        for person in STAFF_PEOPLE:
+            self.person(*person)
         self.delegation = [
             (self.person(name, gender, unit, title), role)
             for name, gender, unit, title, role in data.DELEGATION
@@ -119,6 +132,16 @@ class DemoSeeder:
             (self.org(org, region), province, city, district, self.person(p, "", org, t))
             for org, region, province, city, district, p, t in data.HOSTS
         ]
+
+    def seed_departments(self):
+        """The district committee above the two departments that organize trips."""
+        self.org(*data.DISTRICT_COMMITTEE)
+        self.org(*data.TOWN_ORGANIZER)
+        for name, parent in data.DEPARTMENT_PARENTS.items():
+            unit = self.org(name)
+            if unit.parent_id is None:
+                unit.parent = self.org(parent)
+                unit.save()
 
     def seed_batch(self, batch: int) -> int:
         """Create one copy of every demo trip; return how many were new."""
@@ -144,7 +167,7 @@ class DemoSeeder:
             kind=kind,
             status=status,
             theme=theme,
-            organizer=self.org(data.ORGANIZER),
+            organizer=self.organizer_of(title),
             origin=data.ORIGIN,
             start_date=start,
             end_date=start + timedelta(days=days - 1),
@@ -152,6 +175,11 @@ class DemoSeeder:
                 at(start + timedelta(days=days + 7), 10) if status in Trip.PUBLIC_STATUSES else None
             ),
         )
+
+    def organizer_of(self, title):
+        if any(title.startswith(town_title) for town_title in data.TOWN_TRIPS):
+            return self.org(data.TOWN_ORGANIZER[0])
+        return self.org(data.ORGANIZER)
 
     def add_members(self, trip, people):
         for order, (participant, role) in enumerate(people, start=1):
@@ -450,9 +478,12 @@ class DemoSeeder:
                 user.save()
             if group:
                 user.groups.add(Group.objects.get(name=group))
-            if person:
+            unit = "all departments" if is_superuser else ""
+            if person and not Participant.objects.filter(user=user).exists():
                 Participant.objects.filter(name=person, user__isnull=True).update(user=user)
-            logins.append((username, password, group or "superuser"))
+                linked = Participant.objects.filter(user=user).first()
+                unit = unit or (linked.organization_name if linked else "")
+            logins.append((username, password, group or "superuser", unit))
         self.attribute_work(
             User.objects.get(username="editor"), User.objects.get(username="leader")
         )
