@@ -5,6 +5,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tours.wording import nested_quotes as _nested_quotes
+
 register = template.Library()
 
 
@@ -22,6 +24,12 @@ def date_range(start, end):
     else:
         end_text = formats.date_format(end, "MONTH_DAY_FORMAT")
     return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
+
+
+@register.filter
+def nested_quotes(text):
+    """A quote's text inside the page's “…”: its own quotation marks become ‘…’."""
+    return _nested_quotes(str(text))
 
 
 @register.simple_tag(takes_context=True)
