@@ -20,7 +20,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, Undefined
 
-from .templatetags.tours import date_range
+from .templatetags.tours import date_range, nested_quotes
 
 MEMO_SIZE = 4096
 
@@ -131,6 +131,7 @@ def environment(**options):
         date_range=date_range,
         label=choice_label,
         linebreaksbr=linebreaksbr,
+        nested_quotes=nested_quotes,
         plain_number=plain_number,
         section_number=section_number,
         signed=signed,

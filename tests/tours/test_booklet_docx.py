@@ -5,6 +5,8 @@ import io
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
 
 from tests import factories
 from tests.tours.test_report_docx import assert_22_lines_of_28_characters
@@ -96,3 +98,61 @@ def test_the_booklet_has_the_reports_22_lines_of_28_characters(client, editor, t
         {"action": "compile_booklet", "_selected_action": [t.pk for t in trips]},
     )
     assert_22_lines_of_28_characters(booklet(response)[0])
+
+
+def compiled(client, editor, trips):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:tours_trip_changelist"),
+        {"action": "compile_booklet", "_selected_action": [t.pk for t in trips]},
+    )
+    return booklet(response)[0]
+
+
+def footers_xml(section) -> str:
+    return "".join(
+        footer._element.xml
+        for footer in (section.footer, section.even_page_footer)
+        if not footer.is_linked_to_previous
+    )
+
+
+def test_the_cover_and_contents_carry_no_page_numbers(client, editor, trips):
+    document = compiled(client, editor, trips)
+    front, body = document.sections
+    # The cover and the contents: a section with no footer of its own, hence none at all.
+    assert front._sectPr.findall(qn("w:footerReference")) == []
+    assert "PAGE" not in footers_xml(front)
+    # The compiled texts: footers of their own, numbered from 1 on their first page.
+    assert "PAGE" in body.footer.paragraphs[0]._p.xml
+    assert "PAGE" in body.even_page_footer.paragraphs[0]._p.xml
+    assert body._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    # The contents end the first section; the first trip opens the second.
+    blocks = list(document.element.body.iterchildren())
+    front_end = next(
+        i
+        for i, block in enumerate(blocks)
+        if block.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    )
+    first_heading = next(
+        i for i, block in enumerate(blocks) if "一、赴广东中山学习考察" in "".join(block.itertext())
+    )
+    toc = [i for i, block in enumerate(blocks) if 'w:val="toc' in etree_text(block)]
+    assert toc and max(toc) < front_end < first_heading
+    # No empty page between the contents and the first trip.
+    assert "w:br" not in "".join(etree_text(b) for b in blocks[front_end + 1 : first_heading])
+
+
+def etree_text(element) -> str:
+    return etree.tostring(element, encoding="unicode")
+
+
+def test_a_quote_within_a_featured_quote_takes_single_marks(client, editor, trips):
+    factories.TakeawayFactory(
+        trip=trips[0],
+        kind="quote",
+        review_status="featured",
+        text="三角镇“工改工”腾挪出了发展空间",
+    )
+    text = "\n".join(p.text for p in compiled(client, editor, trips).paragraphs)
+    assert "金句：“三角镇‘工改工’腾挪出了发展空间”" in text

@@ -140,7 +140,8 @@ def test_adopting_a_takeaway_shows_it_on_the_report_at_once(client, commit, publ
         pending.save()
 
     commit(adopt)
-    assert "招商要算“综合账”。" in client.get(report).content.decode()
+    # A quote's own quotation marks print as ‘…’ inside the page's “…”.
+    assert "招商要算‘综合账’。" in client.get(report).content.decode()
 
 
 def test_publishing_a_trip_puts_it_on_the_lists_at_once(client, commit):

@@ -178,6 +178,22 @@ class TestReport:
         for absent in ("问题清单及解答", "对标指标", "金句摘录", "领导批示", "下一步落实事项"):
             assert absent not in page
 
+    def test_quotation_marks_within_a_quote_are_single(self, client):
+        """The page sets a quote in “…”; one it quotes in turn takes ‘…’ (GB/T 15834)."""
+        trip = factories.TripFactory()
+        host = factories.OrganizationFactory(name="三角镇人民政府")
+        visit = factories.SiteVisitFactory(trip=trip, host_organization=host)
+        factories.TakeawayFactory(
+            trip=trip,
+            site_visit=visit,
+            kind="quote",
+            review_status="featured",
+            text="三角镇“工改工”腾挪出了发展空间。",
+        )
+        for url in (trip.get_absolute_url(), "/", reverse("tours:host-detail", args=[host.pk])):
+            page = client.get(url).content.decode()
+            assert "<p>三角镇‘工改工’腾挪出了发展空间。</p>" in page, url
+
     def test_benchmark_table_shows_the_gap(self, client):
         trip = factories.TripFactory()
         factories.IndicatorFactory(trip=trip, benchmark_value="215.6", home_value="98.3")

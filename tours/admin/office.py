@@ -117,8 +117,9 @@ class TripOfficeMixin(SheetImportViews):
     def report_view(self, request, object_id):
         """The staff's full report: drafts and unpublished rows included, never phones."""
         trip = self._trip(request, object_id)
-        content = build_report_docx(build_report(trip, internal=True), internal=True)
-        return attachment(content, f"{report_title(trip)}.docx", DOCX_TYPE)
+        report = build_report(trip, internal=True)
+        content = build_report_docx(report, internal=True)
+        return attachment(content, f"{report_title(trip, report.destinations)}.docx", DOCX_TYPE)
 
     @admin.action(description=gettext_lazy("Compile the selected trips into a booklet (.docx)"))
     def compile_booklet(self, request, queryset):

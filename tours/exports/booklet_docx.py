@@ -3,6 +3,9 @@ a selection of trips or under a tag, grouped by trip and speaker, with a table o
 
 Staff compile it from the admin, so it includes what leaders accepted (adopted or
 featured) whether or not the public sees it yet; pending and returned takeaways never.
+
+The cover and the contents carry no page numbers: the compiled texts are a section of their
+own, numbered from 1 on their first page, as a printed booklet is.
 """
 
 from itertools import groupby
@@ -12,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tours.models import Takeaway, TripMember
+from tours.wording import quoted
 
 from .gongwen import GongwenDocument, chinese_date, date_span
 
@@ -41,7 +45,7 @@ def build_booklet_docx(*, trips=None, tag=None, title: str = "") -> bytes:
         ).select_related("organization")
     }
     with translation.override("zh-hans"):
-        doc = GongwenDocument()
+        doc = GongwenDocument(numbered=False)
         doc.document.add_paragraph()
         doc.title(title or _("Collected reflections from our study tours"))
         if tag is not None:
@@ -63,8 +67,11 @@ def build_booklet_docx(*, trips=None, tag=None, title: str = "") -> bytes:
             doc.table_of_contents(entries)
         else:
             doc.paragraph(_("Nothing to compile: no featured quotes or accepted reflections."))
-        for trip, bookmark, speakers in plan:
-            doc.page_break()
+        if plan:
+            doc.start_numbered_part()
+        for n, (trip, bookmark, speakers) in enumerate(plan):
+            if n:
+                doc.page_break()
             doc.heading(trip.title, bookmark=bookmark)
             doc.paragraph(date_span(trip.start_date, trip.end_date))
             for label, speaker_mark, said in speakers:
@@ -86,7 +93,7 @@ def _speaker_label(speaker, member) -> str:
 
 def _write_takeaway(doc, takeaway):
     if takeaway.kind == Takeaway.Kind.QUOTE:
-        doc.paragraph(f"“{takeaway.text}”", bold_lead=_("Quote: "))
+        doc.paragraph(quoted(takeaway.text), bold_lead=_("Quote: "))
         return
     for line in takeaway.text.splitlines():
         if line.strip():

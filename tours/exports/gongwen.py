@@ -75,6 +75,11 @@ SETTINGS_AFTER_UPDATE_FIELDS = (
     "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
 )  # fmt: skip
 
+SECTPR_AFTER_PAGE_NUMBERING = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
+
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 
@@ -132,7 +137,11 @@ def _child(parent, tag, **attributes):
 class GongwenDocument:
     """A python-docx Document with the house styles and helpers to write a report."""
 
-    def __init__(self):
+    def __init__(self, *, numbered: bool = True):
+        """`numbered=False` leaves the first pages (a cover, a table of contents) without page
+        numbers; `start_numbered_part()` then starts the numbered pages at 1.
+        """
+        self.numbered = numbered
         self.document = new_document()
         self._clean_template()
         self._define_styles()
@@ -247,8 +256,17 @@ class GongwenDocument:
         )
         section.header_distance = Mm(15)
         section.footer_distance = Mm(22)
-        self._page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
-        self._page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+        if self.numbered:
+            self._number_pages(section)
+
+    def _number_pages(self, section):
+        """Give `section` footers of its own with the page number, odd right and even left."""
+        for footer, alignment in (
+            (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+            (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+        ):
+            footer.is_linked_to_previous = False
+            self._page_number(footer.paragraphs[0], alignment)
 
     @staticmethod
     def _page_number(paragraph, alignment):
@@ -350,9 +368,14 @@ class GongwenDocument:
             update.set(qn("w:val"), "true")
             settings.insert_element_before(update, *SETTINGS_AFTER_UPDATE_FIELDS)
 
-    def paragraph(self, text: str = "", *, bold_lead: str = ""):
-        """A body paragraph, indented two characters; `bold_lead` opens it in bold."""
+    def paragraph(self, text: str = "", *, bold_lead: str = "", keep_with_next: bool = False):
+        """A body paragraph, indented two characters; `bold_lead` opens it in bold.
+
+        `keep_with_next` keeps it on the page of what follows (a table's caption).
+        """
         paragraph = self.document.add_paragraph()
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
         if bold_lead:
             paragraph.add_run(bold_lead).bold = True
         if text:
@@ -363,17 +386,24 @@ class GongwenDocument:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def table(self, header: list[str], rows: list[list[str]], *, widths_mm=None):
-        """A bordered table in 4号 type, header row repeated on every page."""
+        """A bordered table in 4号 type, header row repeated on every page.
+
+        No row breaks across a page (w:cantSplit): a row read half on one page and half on
+        the next is a row misread.
+        """
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for cell, text in zip(table.rows[0].cells, header, strict=True):
             self._cell(cell, text, bold=True, center=True)
-        _child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
         for values in rows:
             cells = table.add_row().cells
             for cell, text in zip(cells, values, strict=True):
                 self._cell(cell, text)
+        for row in table.rows:
+            # In schema order: w:cantSplit comes before w:tblHeader.
+            _child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        _child(table.rows[0]._tr.get_or_add_trPr(), "w:tblHeader")
         if widths_mm:
             table.autofit = False
             for column, width in zip(table.columns, widths_mm, strict=True):
@@ -389,6 +419,13 @@ class GongwenDocument:
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Pt(0)
         fmt.line_spacing = 1.15
+        # Off the page's grid: a cell's 4号 lines would each take two of its 3号 lines.
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.insert_element_before(
+            snap, *PPR_AFTER_LINE_BREAKING[PPR_AFTER_LINE_BREAKING.index("w:spacing") :]
+        )
         if center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(str(text))
@@ -399,7 +436,22 @@ class GongwenDocument:
 
     def new_section(self):
         """A new page starting a part that keeps the page set-up and numbering."""
+        return self.document.add_section(WD_SECTION.NEW_PAGE)
+
+    def start_numbered_part(self):
+        """A new section on a new page, numbered from 1 (after an unnumbered cover and contents).
+
+        Its footers are its own: the pages before keep none.
+        """
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        self._number_pages(section)
+        sectpr = section._sectPr
+        numbering = sectpr.find(qn("w:pgNumType"))
+        if numbering is None:
+            numbering = OxmlElement("w:pgNumType")
+            sectpr.insert_element_before(numbering, *SECTPR_AFTER_PAGE_NUMBERING)
+        numbering.set(qn("w:start"), "1")
+        self.numbered = True
         return section
 
     def to_bytes(self) -> bytes:

@@ -1,10 +1,12 @@
 """The trip report (考察报告) as a Word document, in the shape such reports take.
 
-关于赴××学习考察的情况报告; the customary opening sentence; 一、基本情况; 二、主要做法和经验;
-三、启示与体会 (with 存在的差距 and the benchmark table); 四、下一步打算 (the action items);
-then the appendices: 人员名单, 行程安排, 考察金句. It is written from a TripReport, so the
-public file holds exactly what the public page shows: the public view passes a public
-report, the admin an internal one. Phones and e-mails are in neither.
+关于赴××学习考察的情况报告; the customary opening sentence; 基本情况; 主要做法和经验;
+问题清单及解答 (the question list and who answered); 启示与体会 (with 存在的差距 and the
+benchmark table); 领导批示; 下一步打算 (the action items); then the appendices: 人员名单,
+行程安排, 考察金句. A part with nothing to show is left out, as on the public page, except the
+four every report has. It is written from a TripReport, so the public file holds exactly what
+the public page shows: the public view passes a public report, the admin an internal one.
+Phones and e-mails are in neither.
 """
 
 from django.utils import timezone, translation
@@ -12,18 +14,26 @@ from django.utils.translation import gettext as _
 
 from tours.models import Takeaway
 from tours.reports import TripReport
+from tours.wording import gap_text, home_word, plain_number, quoted
 
 from .gongwen import GongwenDocument, chinese_date, date_span
 
 MAX_SITES_NAMED = 6
 
 
-def report_title(trip) -> str:
+def report_title(trip, places: str | None = None) -> str:
+    """关于赴××学习考察的情况报告: the trip's own 赴… title, else the places it went to.
+
+    `places` are those of the visits the report shows (a public report's public visits);
+    without them, every visit's.
+    """
     if trip.title.startswith("赴"):
         return _("Report on the %(trip)s") % {"trip": trip.title}
+    if places is None:
+        places = trip.destination_text()
     return _("Report on the %(kind)s to %(places)s") % {
         "kind": trip.get_kind_display(),
-        "places": trip.destination_text() or trip.title,
+        "places": places or trip.title,
     }
 
 
@@ -44,13 +54,15 @@ class _ReportWriter:
 
     def write(self):
         doc = self.doc
-        doc.title(report_title(self.trip))
+        doc.title(report_title(self.trip, self.report.destinations))
         if self.internal:
             doc.centered(_("(Internal version: includes unpublished content)"))
         doc.paragraph(self.opening())
         self.basic_facts()
         self.practices()
+        self.questions()
         self.insights()
+        self.instructions()
         self.next_steps()
         self.closing()
         self.appendices()
@@ -65,12 +77,12 @@ class _ReportWriter:
             % {
                 "count": len(report.members),
                 "origin": trip.origin or (trip.organizer.name if trip.organizer else ""),
-                "places": report.destinations or trip.destination_text() or "",
+                "places": report.destinations,
                 "kind": trip.get_kind_display(),
             }
         )
         if trip.theme:
-            parts.append(_(" on “%(theme)s”") % {"theme": trip.theme})
+            parts.append(_(" on %(theme)s") % {"theme": quoted(trip.theme)})
         visits = [v for day in report.days for v in day.visits]
         if visits:
             names = "、".join(v.name for v in visits[:MAX_SITES_NAMED])
@@ -115,6 +127,50 @@ class _ReportWriter:
             doc.heading(tag.name if tag else _("Other practices"), 2)
             self._takeaways(takeaways)
 
+    def questions(self):
+        """问题清单及解答: each question, who asked it, the answer and who gave it where."""
+        if not self.report.questions:
+            return
+        doc = self.doc
+        doc.heading(_("Questions and answers"))
+        for n, question in enumerate(self.report.questions, start=1):
+            asked = ""
+            if question.asked_by:
+                asked = _(" (asked by %(name)s)") % {"name": question.asked_by.name}
+            doc.paragraph(
+                f"{question.text}{asked}", bold_lead=f"{n}. " + _("Q: "), keep_with_next=True
+            )
+            if not question.answer:
+                doc.paragraph(_("Not answered yet."), bold_lead=_("A: "))
+                continue
+            where = []
+            if question.answered_by:
+                where.append(
+                    _("answered by %(name)s") % {"name": _name_and_post(question.answered_by)}
+                )
+            if question.site_visit:
+                where.append(question.site_visit.name)
+            doc.paragraph(
+                question.answer + (f"（{'；'.join(where)}）" if where else ""), bold_lead=_("A: ")
+            )
+
+    def instructions(self):
+        """领导批示: on which day which leader wrote what, and the actions that came of it."""
+        if not self.report.instructions:
+            return
+        doc = self.doc
+        doc.heading(_("Leaders' instructions"))
+        for n, instruction in enumerate(self.report.instructions, start=1):
+            text = _("On %(date)s, %(leader)s instructed: %(text)s") % {
+                "date": chinese_date(instruction.date),
+                "leader": _post_and_name(instruction.author),
+                "text": quoted(instruction.text),
+            }
+            doc.paragraph(text, bold_lead=f"{n}. ")
+            if instruction.public_actions:
+                titles = "；".join(action.title for action in instruction.public_actions)
+                doc.paragraph(_("Actions that came of it") + f"：{titles}。")
+
     def insights(self):
         doc = self.doc
         doc.heading(_("Insights and lessons for us"))
@@ -126,22 +182,26 @@ class _ReportWriter:
         if gaps:
             self._takeaways(gaps)
         if self.report.indicators:
-            doc.paragraph(_("Benchmark figures:"))
+            doc.paragraph(_("Benchmark figures:"), keep_with_next=True)
             doc.table(
-                [_("Indicator"), _("Benchmark"), _("Their value"), _("Ours"), _("Gap")],
+                [_("Indicator"), _("Benchmark"), _("Their value"), self._home_word(), _("Gap")],
                 [self._indicator_row(i) for i in self.report.indicators],
-                widths_mm=[44, 30, 28, 28, 26],
+                # The gap column holds words (低20.5个百分点), the value columns figures.
+                widths_mm=[36, 24, 28, 28, 40],
             )
         if not gaps and not self.report.indicators:
             doc.paragraph(_("None recorded."))
+
+    def _home_word(self) -> str:
+        """The home column's head: 我区, 我镇, 我街道… as the sending unit calls itself."""
+        return home_word(self.trip.home_unit)
 
     @staticmethod
     def _indicator_row(indicator) -> list[str]:
         def number(value):
             if value is None:
                 return "—"
-            text = f"{value.normalize():f}"
-            return f"{text}{indicator.unit}"
+            return f"{plain_number(value)}{indicator.unit}"
 
         year = f"（{indicator.year}）" if indicator.year else ""
         return [
@@ -149,7 +209,7 @@ class _ReportWriter:
             indicator.benchmark,
             number(indicator.benchmark_value),
             number(indicator.home_value),
-            number(indicator.gap),
+            gap_text(indicator.gap, indicator.unit),
         ]
 
     def next_steps(self):
@@ -226,7 +286,7 @@ class _ReportWriter:
             doc.page_break()
             self._appendix_head(3, _("Quotes"))
             for quote in report.quotes:
-                doc.paragraph(f"“{quote.text}”{self._pending(quote)}")
+                doc.paragraph(f"{quoted(quote.text)}{self._pending(quote)}")
                 if quote.speaker:
                     speaker = "——" + quote.speaker.name
                     if quote.speaker_post:
@@ -254,6 +314,17 @@ class _ReportWriter:
         if self.internal and takeaway.review_status == Takeaway.ReviewStatus.PENDING:
             return _("[pending review]")
         return ""
+
+
+def _post_and_name(person) -> str:
+    """区委副书记钱正华: a leader named as official texts name them, post first."""
+    return f"{person.title}{person.name}"
+
+
+def _name_and_post(person) -> str:
+    """何志明，佛山市顺德区北滘镇人民政府镇党委书记: a host named with their unit and post."""
+    post = "".join(p for p in (person.organization_name, person.title) if p)
+    return f"{person.name}，{post}" if post else person.name
 
 
 def _visit_time(visit) -> str:

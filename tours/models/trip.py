@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Organization, Participant
 from tours.tagging import TaggableManager
+from tours.wording import visit_place
 
 
 def _date_range_text(start, end) -> str:
@@ -224,21 +225,33 @@ class Trip(models.Model):
         return self.cover_photo if getattr(self, "cover_is_visible", False) else None
 
     @property
+    def home_unit(self) -> str:
+        """Where the delegation comes from: the origin, else the organizer if already loaded."""
+        if self.origin:
+            return self.origin
+        if self.organizer_id and Trip._meta.get_field("organizer").is_cached(self):
+            return self.organizer.name
+        return ""
+
+    @property
     def public_destinations(self) -> str:
         """Destinations from the public places a list attached as `public_visits`."""
         return self.destination_text(getattr(self, "public_visits", []))
 
     def destination_text(self, visits=None) -> str:
-        """The override, or the distinct cities (else provinces) of the given visits in order.
+        """The override, or the distinct places of the given visits in order.
 
-        Public pages pass only public visits, so a private visit never reveals its place.
+        Each visit's city (else province); within the trip's own city, its district or town
+        (a delegation from 中山市南区街道 went to 三角镇, not to 中山市). Public pages pass only
+        public visits, so a private visit never reveals its place.
         """
         if self.destinations:
             return self.destinations
         visits = self.site_visits.all() if visits is None else visits
+        home = self.home_unit
         places = []
         for visit in visits:
-            place = visit.city or visit.province
+            place = visit_place(visit, home)
             if place and place not in places:
                 places.append(place)
         return "、".join(places)

@@ -141,8 +141,10 @@ def robots_txt(request):
 def trip_report_docx(request, pk):
     """The public report as a Word document (考察报告), from public data only."""
     trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
-    content = build_report_docx(build_report(trip))
-    return attachment(content, f"{report_title(trip)}.docx", DOCX_TYPE)
+    report = build_report(trip)
+    content = build_report_docx(report)
+    # Named after the public visits' places, as the document's own title is.
+    return attachment(content, f"{report_title(trip, report.destinations)}.docx", DOCX_TYPE)
 
 
 @cached_public_page(trip="pk")

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from people.scope import scope_of, why_nothing
+from tours.wording import nested_quotes as _nested_quotes
 
 # Leaders hold this permission (tours.staff.access.REVIEWER).
 REVIEWER = "tours.review_takeaway"
@@ -27,6 +28,12 @@ def date_range(start, end):
     else:
         end_text = formats.date_format(end, "MONTH_DAY_FORMAT")
     return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
+
+
+@register.filter
+def nested_quotes(text):
+    """A quote's text inside the page's “…”: its own quotation marks become ‘…’."""
+    return _nested_quotes(str(text))
 
 
 @register.simple_tag(takes_context=True)
