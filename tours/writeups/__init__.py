@@ -76,6 +76,9 @@ def extract(text: str) -> Extraction:
     known = {q.source.start for q in questions}
     questions += [q for q in quoted_questions if q.source.start not in known]
     questions.sort(key=lambda q: q.source.start)
+    site_visits = rules.site_visits(doc, mentions, home, people_mentions, people, dates.year)
+    # The sites visited speak as hosts too: 神山村依托红色资源… is a lesson.
+    host_names += [v.name for v in site_visits if len(v.name) >= 3]
     takeaways, actions = rules.takeaways_and_actions(
         doc, home_names, host_names, people_mentions, people
     )
@@ -93,8 +96,8 @@ def extract(text: str) -> Extraction:
         traditional=doc.traditional,
         title_source=headline_source,
         date_source=dates.source,
-        places=rules.places(doc, mentions, home),
-        site_visits=rules.site_visits(doc, mentions, home, people_mentions, people, dates.year),
+        places=rules.places(doc, rules.corroborated(mentions), home),
+        site_visits=site_visits,
         people=people,
         quotes=quotes,
         takeaways=takeaways,

@@ -106,9 +106,9 @@ class Gazetteer:
         # A municipality appears as province and as its own city: one is enough.
         unique = []
         for division in sorted(candidates, key=lambda d: d.level):
-            if division.level == CITY and division.city == division.province:
-                if Division(division.province, None, None) in unique:
-                    continue
+            municipality = division.level == CITY and division.city == division.province
+            if municipality and Division(division.province, None, None) in unique:
+                continue
             unique.append(division)
         return unique
 

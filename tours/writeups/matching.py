@@ -49,8 +49,7 @@ def match_people(people, participants) -> dict[str, object | None]:
         same_unit = [
             c
             for c in candidates
-            if (unit and c.organization_id and _unit_key(str(c.organization.name)) in (unit,))
-            or (unit and c.organization_id and unit in str(c.organization.name))
+            if unit and c.organization_id and unit in _unit_key(c.organization.name)
         ]
         result[person.name] = same_unit[0] if len(same_unit) == 1 else None
     return result

@@ -57,7 +57,8 @@ SPEECH_VERBS = (
     "表示|强调|感叹道|感叹|感慨|坦言|谈到|认为|直言|讲道|讲到|提到|分享|回应|提出|寄语|说|讲|称"
 )
 _SPEECH_AFTER_NAME = re.compile(
-    rf"^(?:同样|也|还|更是|则|对此|在会上|在发言中|深有感触地|感慨地|动情地|笑着|自豪地|坦率地)*"
+    r"^(?:同样|也|还|更是|则|对此|在会上|在发言中|深有感触地|感慨地|动情地|笑着|自豪地|坦率地|"
+    r"在[^，。]{1,10}(?:时|上|中))*"
     rf"(?:{SPEECH_VERBS})"
 )
 _SINGLE_SPEECH = set("说讲称道")
@@ -241,8 +242,11 @@ def trip_dates(doc: Document) -> TripDates:
     if start is None:
         days = []
         for sentence in sentences:
+            dateline = len(sentence.text) <= 40 and not re.search(r"[，。]", sentence.text)
             for found in _MONTH_DAY_ANY.finditer(sentence.text):
                 y, m, d = found.groups()
+                if y and dateline:  # 发布时间：2023年09月25日: when it was published
+                    continue
                 if 1 <= int(m) <= 12 and 1 <= int(d) <= 31:
                     days.append(((int(m), int(d)), int(y) if y else None, sentence))
         if days:
@@ -340,23 +344,27 @@ def place_mentions(doc: Document, words) -> list[Mention]:
         pool = mainland or pool
         if len(pool) == 1 or (not in_context and top == PROVINCE) or in_context:
             mention.division = pool[0]
-    resolved = [m for m in mentions if m.division]
-    # A county named only by its short form (高平 in 高平化工园区) is a place when the text
-    # names it in full too, or its province or city, or says it twice.
+    return [m for m in mentions if m.division]
+
+
+def corroborated(mentions: list[Mention]) -> list[Mention]:
+    """A county named only by its short form (高平 in 高平化工园区) is a place when the text
+    names it in full too, or its province or city."""
+    table = gazetteer()
     kept = []
-    for mention in resolved:
+    for mention in mentions:
         division = mention.division
         if division.level == DISTRICT and not table.is_full_name(mention.name):
-            corroborated = any(
+            named = any(
                 (other.division == division and table.is_full_name(other.name))
                 or (
                     other.division != division
                     and division.within(other.division)
                     and other.division.level < DISTRICT
                 )
-                for other in resolved
+                for other in mentions
             )
-            if not corroborated:
+            if not named:
                 continue
         kept.append(mention)
     return kept
@@ -412,9 +420,12 @@ def origin(doc: Document, mentions: list[Mention], people: list[Person], headlin
             if mention.name in person.title and mention.division.level != PROVINCE:
                 scores[mention.division] = scores.get(mention.division, 0) + 3
                 break
-    if not scores:
-        return None
-    return max(scores, key=lambda d: scores[d])
+    titled = {
+        m.division for p in people for m in mentions if m.name in p.title and m.division in scores
+    }
+    if not titled:
+        return None  # nothing says which of the places named is home
+    return max(titled, key=lambda d: scores[d])
 
 
 def places(doc: Document, mentions: list[Mention], home: Division | None) -> list[Place]:
@@ -508,6 +519,8 @@ def _name_after(text: str, position: int) -> str | None:
         candidate = window[:3]
     if _SPEECH_AFTER_NAME.match(candidate[1:]) or candidate[1:] in POSTS or "副" in candidate:
         return None
+    if re.search(r"[镇乡村区县市省州]$", candidate):  # 东莞市长安镇: a town, not 市长安镇
+        return None
     return candidate
 
 
@@ -580,7 +593,7 @@ def people(doc: Document) -> tuple[list[Person], list[PersonMention]]:
                 # A byline or a table cell: 中共磁县县委书记 赵建华, 公司副总裁 陈明.
                 name = _name_after(text, at + 1)
                 at += 1
-                if name and text[at + len(name) : at + len(name) + 1] not in ("", " ", "\t"):
+                if name and text[at + len(name) : at + len(name) + 1] not in ("", " ", "\t", "\n"):
                     name = None
             if not name:
                 continue
@@ -604,18 +617,22 @@ def people(doc: Document) -> tuple[list[Person], list[PersonMention]]:
     return list(found.values()), mentions
 
 
+_RELATIVE_HOME = re.compile(
+    r"^(?:学员|团员|考察团|代表团|(?:区|县|市|州|镇|乡|街道)(?:委|政府|人大|政协|纪委|[^、，]{0,8}?[局委办]))"
+)
+
+
 def mark_hosts(people_found: list[Person], home: Division | None, mentions: list[Mention]):
-    """A person is a host unless the post names the delegation's home (or no place at all
-    while the home is named in others' posts)."""
-    if not home:
-        return
-    home_names = {m.name for m in mentions if m.division == home or m.division.within(home)}
+    """A person is of the delegation when the post names its home (梁平区委组织部…) or
+    speaks of it as one does at home (区委组织部副部长, 市委副书记, 学员); anyone else
+    (公司董事长, 陈埭镇党委书记, 局党组成员) is a host."""
+    home_names = {
+        m.name for m in mentions if home and (m.division == home or m.division.within(home))
+    }
     for person in people_found:
-        named = [m for m in mentions if m.name in person.title]
-        if any(name in person.title for name in home_names):
-            person.is_host = False
-        elif named:
-            person.is_host = True
+        title = person.title
+        at_home = any(name in title for name in home_names) or bool(_RELATIVE_HOME.match(title))
+        person.is_host = not at_home
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,7 +641,8 @@ def mark_hosts(people_found: list[Person], home: Division | None, mentions: list
 
 _QUOTE_SPAN = re.compile(r"[“「]")
 _NOT_A_QUOTE_AFTER = re.compile(
-    r"^(?:的)?(?:标语|口号|字样|横幅|牌匾|标牌|理念|品牌|称号|模式|工程|行动)"
+    r"^的?[^，。；！？]{0,4}(?:标语|口号|字样|横幅|牌匾|标牌|理念|精神|品牌|称号|模式|工程|行动|思路|"
+    r"战略|目标|准则|理论|现象)"
 )
 _QUESTION_CONTEXT = re.compile(r"问题清单|提问|发问|请教|问道|咨询|求教|问题单|问：")
 _INTERROGATIVE = re.compile(r"？|\?|如何|怎样|怎么|为什么|为何|哪些|什么|是否|能否|吗$|呢$")
@@ -783,7 +801,8 @@ _FIGURE = re.compile(
     r"(?P<verb>同比增长|同比下降|年均增长|增长了?|增速为?|提高了?|提升了?|下降了?|达到了?|达|为|"
     r"突破|超过|实现|完成|累计|占比|占|共有|拥有|有|只用|仅用|用时)?"
     r"(?P<value>\d+(?:\.\d+)?)\s*(?:余|多)?"
-    r"(?P<unit>%|％|个百分点|亿美元|万美元|亿元|万元|元|亿|万人次|万人|万户|万家|万亩|万吨|万|家|个|户|"
+    r"(?P<unit>%|％|个百分点|亿美元|万美元|亿元|万元|元|亿|万人次|万人|万户|万家|万亩|万吨|万平方米|"
+    r"平方米|万|家|个|户|"
     r"人|平方公里|公里|亩|吨|倍|项|件|座|所|天)"
 )
 _RANK = re.compile(
@@ -796,7 +815,9 @@ _NAME_NOISE = re.compile(
 )
 # A figure of the trip itself (一行12人, 走访企业9家) or a target (力争…, 年内…): not a benchmark.
 _NOT_A_BENCHMARK = re.compile(r"一行|走访|参观|考察|学员|参训|参加|出席")
-_TARGET = re.compile(r"力争|年内|不少于|目标|计划|争取|确保|到20\d\d年|明年|年底前|月底前|以上项目")
+_TARGET = re.compile(
+    r"力争|年内|不少于|目标|计划|争取|确保|到20\d\d年|明年|年底前|月底前|以上项目|新建|拟"
+)
 _TABLE_UNIT = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|％)?\s*$")
 
@@ -812,7 +833,12 @@ def indicators(doc: Document, mentions: list[Mention], home: Division | None) ->
         masked = sentence.masked
         for figure in _FIGURE.finditer(masked):
             name = _NAME_NOISE.sub("", figure.group("name"))
-            if not _METRIC.search(name) or len(name) < 2 or _NOT_A_BENCHMARK.search(name):
+            if (
+                not _METRIC.search(name)
+                or len(name) < 2
+                or _NOT_A_BENCHMARK.search(name)
+                or name.endswith("等")
+            ):
                 continue
             after = masked[figure.end() : figure.end() + 2]
             if re.match(r"[年月日号]", after) or (
@@ -895,6 +921,7 @@ _VISIT_VERB = re.compile(
     r"(?:先后|分别|随后|接着|还|又|一同|相继|深入)?"
     r"(?:参观考察了?|实地考察了?|考察调研了?|参观学习了?|实地察看了?|参观了?|考察了?|走进|来到|前往|"
     r"走访了?|察看了?|观摩了?|调研了?|到访|探访|赴|深入|徒步)"
+    r"(?!组|团|队|中|点|期间|报告|学习|活动|工作|成果|时|的)"
 )
 _VISIT_OBJECT_END = re.compile(
     r"[，。；：！？\n\t（(]|(?:学习|考察|调研|交流|参观|座谈|听取|了解|实地|进行|开展|观看|就|围绕|期间|"
@@ -904,7 +931,7 @@ _IN_SITE = re.compile(
     r"在([^，。；：！？\n在]{2,30}?)(?:参观考察|考察学习|学习考察|参观学习|现场教学|"
     r"开展了?(?:现场|访谈|体验|情景|互动)?教学|调研|参观|考察|观摩|学习|听取)"
 )
-_AT_SITE = re.compile(r"(?:^|[，。；])在([^，。；：！？\n在]{2,24})，")
+_AT_SITE = re.compile(r"(?:^|[，。；”」])在([^，。；：！？\n在]{2,24})，")
 _LECTURE = re.compile(
     r"(?:作了?|做了?|讲授了?|主讲了?|开展了?|带来了?|上了)?(?:题为)?《([^》]{2,40})》的?"
     r"(?:专题)?(?:报告|辅导|讲座|授课|课程|党课|培训|讲解)"
@@ -976,9 +1003,22 @@ def _visit_objects(raw: str) -> list[str]:
         if len(piece) < 2:
             continue
         plain = piece.rstrip("”」")
+        if _generic(plain):
+            continue
         if _SITE_END.search(plain) or re.search(r"(?:镇|乡|村|街道)$", plain):
             result.append(piece)
     return result
+
+
+def _generic(name: str) -> bool:
+    """产业园区, 重点企业, 生产车间, 政府大院: common words only, no name of a site."""
+    if re.search(r"[“「《A-Za-z0-9]", name):
+        return False
+    words = nlp.cut(name)
+    return all(
+        not flag.startswith(("nr", "ns", "nt", "nz")) and nlp.word_frequency(word) >= 100
+        for word, flag in words
+    )
 
 
 def _is_division(name: str) -> bool:
@@ -1072,7 +1112,8 @@ def site_visits(doc, mentions, home, people_mentions, people_found, trip_year) -
             host = text[where.start(1) : where.end(1)] if where else None
             add(ceremony.group(1), sentence, host_organization=host)
         for meeting in _MEETING_WITH.finditer(masked):
-            add(f"与{meeting.group(1)}座谈交流", sentence, "meeting")
+            if not any(v.source.start == sentence.start for v in visits):
+                add(f"与{meeting.group(1)}座谈交流", sentence, "meeting")
         for lecture in _LECTURE.finditer(masked):
             topic = lecture.group(1)
             speaker = None
@@ -1148,9 +1189,12 @@ def _table_visit(doc, sentence, add, by_person):
                 for post in _POST_RE.finditer(cell)
             ]
             presenter = next((n for n in names if n), presenter)
-        elif site is None and (_VISIT_COLUMNS.search(column) if header else _SITE_END.search(cell)):
-            if _SITE_END.search(cell) or re.search(r"(?:镇|乡|村|街道)$", cell):
-                site = cell
+        elif (
+            site is None
+            and (_VISIT_COLUMNS.search(column) if header else _SITE_END.search(cell))
+            and (_SITE_END.search(cell) or re.search(r"(?:镇|乡|村|街道)$", cell))
+        ):
+            site = cell
     if site:
         person = by_person.get(presenter) if presenter else None
         add(
@@ -1222,13 +1266,18 @@ KIND_OF_SECTION = [
     (re.compile(r"差距|不足|短板|弱项|问题与|差在|反思"), "gap"),
     (re.compile(r"启示|启发|体会|感悟|思考|收获|认识|感受"), "insight"),
     (re.compile(r"经验|做法|亮点|特色|模式|路径|看到|见闻"), "lesson"),
+    (re.compile(r"基本情况|总体情况|考察情况|活动情况|行程|日程"), "none"),
 ]
 _GAP_SENTENCE = re.compile(r"差距|短板|不足|弱项|差在")
 _GAP_EVIDENCE = re.compile(
-    r"存在|在于|体现在|相比|相较|不强|不够|滞后|薄弱|欠缺|缺乏|不高|不优|不足以"
+    r"存在|在于|就在|主要在|体现在|相比|相较|不强|不够|滞后|薄弱|欠缺|缺乏|不高|不优|不足以"
 )
-_INSIGHT_SENTENCE = re.compile(r"启示|启发|值得借鉴|值得我们借鉴|值得学习借鉴|深受教育|受益匪浅")
-_LESSON_SENTENCE = re.compile(r"通过|坚持|探索|推行|实行|建立|构建|首创|创新推出|做到|形成了")
+_INSIGHT_SENTENCE = re.compile(
+    r"启示|启发|值得借鉴|值得我们(?:认真|好好)?(?:学习|借鉴)|值得学习借鉴|深受教育|受益匪浅"
+)
+_LESSON_SENTENCE = re.compile(
+    r"通过|坚持|探索|推行|实行|建立|构建|首创|创新推出|做到|形成了|依托|聚焦|路径|模式|做法|机制"
+)
 _ACTION_START = re.compile(r"^(?:下一步|下步|接下来|今后|回去后|返回后|回来后|回到[^，]{1,8}后)")
 _ACTION_VERB = re.compile(
     r"将|要|坚定不移地?|推动|加快|着力|力争|确保|持续|全力|努力|争取|切实|进一步"
@@ -1254,9 +1303,9 @@ def _enumeration_items(text: str) -> list[tuple[int, int, str]]:
     for mark, following in zip(marks, [*marks[1:], None], strict=False):
         end = following.start() if following else len(text)
         if following is None:
-            stop = re.search(r"[。！？]", text[mark.end() :])
-            # The last item runs to its own sentence's end, unless the paragraph ends soon.
-            if stop and len(text) - (mark.end() + stop.end()) > 60:
+            # The last item runs to its own sentence's end.
+            stop = re.search(r"[。！？]", mask_quotes(text[mark.end() :]))
+            if stop:
                 end = mark.end() + stop.end()
         items.append((mark.start(), end, mark.group()))
     return items
@@ -1302,6 +1351,8 @@ def takeaways_and_actions(doc, home_names, host_names, people_mentions, people_f
     )
 
     def propose(kind_value, start, end):
+        if kind_value == "none":
+            return False
         while start < end and doc.text[start] in " ，,":
             start += 1
         text = doc.text[start:end].strip()
@@ -1340,18 +1391,24 @@ def _structured_paragraph(doc, paragraph, context, propose) -> bool:
     line = paragraph.text
     stripped = line.strip()
     top_heading = re.match(r"^\s*[一二三四五六七八九十]+、", line)
-    if _HEADING.match(line) and (len(stripped) <= 30 or not re.search(r"[。！？]", stripped[:30])):
-        kind_here = _section_kind(stripped[:30])
-        if top_heading:
-            context.section = kind_here
-            if len(stripped) <= 30:
-                return True
-        else:
-            item_kind = kind_here or context.section or _default_kind(stripped)
-            start = paragraph.start + (len(line) - len(line.lstrip()))
-            propose(item_kind, start, _first_sentences_end(paragraph, 2))
+    if top_heading and (len(stripped) <= 30 or not re.search(r"[。！？]", stripped[:30])):
+        context.section = _section_kind(stripped[:30])
+        if len(stripped) <= 30:
             return True
     items = _enumeration_items(line)
+    if not items and (lead := _ENUM_MARK.match(stripped)):
+        # One item per paragraph: （一）坚持规划引领…。 / 首先，… / 1.推动… / 一要…
+        start = paragraph.start + (len(line) - len(line.lstrip()))
+        if "要" in lead.group():
+            item_kind = "action"
+        else:
+            item_kind = context.section or _default_kind(stripped[len(lead.group()) :])
+        end = _first_sentences_end(paragraph, 1 if item_kind == "action" else 2)
+        propose(item_kind, start, end)
+        for sentence in paragraph.sentences:
+            if sentence.start >= end:
+                _sentence_rules(sentence, context, propose)
+        return True
     if items:
         intro = line[: items[0][0]]
         intro_kind = _section_kind(intro[-40:]) if intro else None
@@ -1370,6 +1427,10 @@ def _structured_paragraph(doc, paragraph, context, propose) -> bool:
                     context.section or intro_kind or _default_kind(line[start:end][len(mark) :])
                 )
             propose(item_kind, paragraph.start + start, paragraph.start + end)
+        last_end = paragraph.start + items[-1][1]
+        for sentence in paragraph.sentences:
+            if sentence.start >= last_end:
+                _sentence_rules(sentence, context, propose)
         return True
     colon = _COLON_LIST.search(line)
     if colon and "；" in line[colon.end() :]:
@@ -1408,7 +1469,9 @@ def _default_kind(text: str) -> str:
 
 def _clean_item(text: str) -> str:
     text = re.sub(r"\s*\n\s*", "", text).strip()
-    return _ENUM_MARK.sub("", text, count=1).strip() if _ENUM_MARK.match(text) else text
+    if _ENUM_MARK.match(text):
+        text = _ENUM_MARK.sub("", text, count=1)
+    return text.strip().lstrip("，,、：: ")
 
 
 def _action_title(text: str) -> str:
@@ -1435,35 +1498,84 @@ def _action_verb(clause: str) -> tuple[int, str, str] | None:
     return None
 
 
+_WEAKNESS = re.compile(r"少|不足|不强|不高|不优|薄弱|滞后|欠缺|不够|偏低|偏小|偏弱|缺乏")
+
+
 def _sentence_rules(sentence, context, propose):
     masked = sentence.masked
     clauses = _clauses(masked)
-    doc = context.doc
-    first_free = 0
-    # Gap (what is lacking) and insight (what the delegation took from it): from the clause
-    # before the one that says so to that clause's end.
+    first_free = _gap_or_insight(sentence, clauses, context, propose)
+    parts, position = [], 0
+    for part in masked.split("；"):
+        parts.append((position, position + len(part)))
+        position += len(part) + 1
+    carried = False  # after 下一步 or a speaker's 要…, the next parts are commitments too
+    for p_start, p_end in parts:
+        part_clauses = [
+            (c_start, c_end)
+            for index, (c_start, c_end) in enumerate(clauses)
+            if p_start <= c_start < p_end and index >= first_free
+        ]
+        if carried and part_clauses:
+            carried = propose("action", sentence.start + part_clauses[0][0], sentence.start + p_end)
+            continue
+        carried = _commitment(sentence, part_clauses, p_end, context, propose)
+        if carried is None:
+            return
+    if first_free:
+        return
+    _host_lesson(sentence, clauses, context, propose)
+
+
+def _gap_or_insight(sentence, clauses, context, propose) -> int:
+    """Propose a gap or an insight; the index of the first clause after it (0: none)."""
+    masked = sentence.masked
     for pattern, kind_value, evidence in (
         (_GAP_SENTENCE, "gap", _GAP_EVIDENCE),
         (_INSIGHT_SENTENCE, "insight", None),
     ):
         for index, (start, end) in enumerate(clauses):
-            clause = masked[start:end]
-            if pattern.search(clause) and (evidence is None or evidence.search(masked)):
-                first = clauses[max(0, index - 1)][0]
-                if propose(kind_value, sentence.start + first, sentence.start + end + 1):
-                    first_free = index + 1
-                break
-        if first_free:
-            break
-    # Commitment: what comes next, or the home side's 将/要/推动.
-    for index, (c_start, c_end) in enumerate(clauses):
-        if index < first_free:
-            continue
+            if not (
+                pattern.search(masked[start:end]) and (evidence is None or evidence.search(masked))
+            ):
+                continue
+            first = clauses[max(0, index - 1)][0]
+            last = index
+            # 给了她很大启示：乡村振兴必须…，下一步将… — what follows the colon is the insight.
+            while masked[clauses[last][1] : clauses[last][1] + 1] == "：" and last + 1 < len(
+                clauses
+            ):
+                last += 1
+                following = masked[clauses[last][0] : clauses[last][1]].strip()
+                if _ACTION_START.match(following):
+                    last -= 1
+                    break
+                while last + 1 < len(clauses) and not _ACTION_START.match(
+                    masked[clauses[last + 1][0] : clauses[last + 1][1]].strip()
+                ):
+                    last += 1
+            if propose(kind_value, sentence.start + first, sentence.start + clauses[last][1] + 1):
+                return last + 1
+            return 0
+    # The home side's weakness: 于都纺织服装企业数量不少，但龙头企业少、自主品牌少…
+    if _is_home_subject(masked[: clauses[0][1]] if clauses else "", context.home_names):
+        for start, end in clauses:
+            clause = masked[start:end].lstrip()
+            weak = clause.startswith(("但", "但是", "然而")) and _WEAKNESS.search(clause)
+            if weak and propose("gap", sentence.start + start, sentence.end):
+                return len(clauses)
+    return 0
+
+
+def _commitment(sentence, part_clauses, part_end, context, propose):
+    """Propose the commitment a part of a sentence makes: True if it did (and what follows
+    in the sentence continues it), False if not, None when a host is the subject."""
+    masked = sentence.masked
+    for c_start, c_end in part_clauses:
         clause = masked[c_start:c_end]
         bare = clause.strip()
         if _ACTION_START.match(bare) or re.match(r"^在接下来", bare):
-            propose("action", sentence.start + c_start, sentence.end)
-            return
+            return propose("action", sentence.start + c_start, sentence.start + part_end)
         found = _action_verb(clause)
         if not found:
             continue
@@ -1480,27 +1592,42 @@ def _sentence_rules(sentence, context, propose):
         if any(name in subject for name in context.host_names) and not _is_home_subject(
             subject, context.home_names
         ):
-            break
+            return None
         home_subject = _is_home_subject(subject, context.home_names)
         reported = _home_speaker_before(masked[:c_start], sentence, context)
         if (home_subject and verb in _HOME_VERBS) or (
             reported and (not subject.strip() or (verb in _HOME_VERBS and len(subject) <= 12))
         ):
-            propose("action", sentence.start + c_start, sentence.end)
-            return
-    if first_free:
-        return
+            propose("action", sentence.start + c_start, sentence.start + part_end)
+            return bool(reported)
+    return False
+
+
+def _host_lesson(sentence, clauses, context, propose):
+    """A host's practice: the host (a place or a site visited) is the subject, or presents
+    it (…介绍，), or the sentence opens with its topic (平台建设上，), and 坚持/通过/探索…"""
+    masked = sentence.masked
     paragraph_text = sentence.paragraph.text
-    if context.section in ("lesson", None) and any(n in paragraph_text for n in context.host_names):
-        for index, (c_start, c_end) in enumerate(clauses[:4]):
-            clause = masked[c_start:c_end].lstrip()
-            topic = re.match(r"^\s*(?:在)?[^，]{1,10}上$", masked[:c_start].rstrip("，"))
-            if _LESSON_SENTENCE.search(clause) and (
-                any(clause.startswith(name) for name in context.host_names)
-                or (topic and index == 1)
-            ):
-                propose("lesson", sentence.start + (0 if topic else c_start), sentence.end)
-                return
+    if context.section not in ("lesson", None) or not any(
+        n in paragraph_text for n in context.host_names
+    ):
+        return
+    presented = any(
+        sentence.start <= m.start < sentence.end
+        and m.name in context.hosts
+        and _SPEECH_AFTER_NAME.match(sentence.text[m.end - sentence.start :])
+        for m in context.people_mentions
+    )
+    for index, (c_start, c_end) in enumerate(clauses[:4]):
+        clause = masked[c_start:c_end].lstrip()
+        topic = re.match(r"^\s*(?:在)?[^，]{1,10}上$", masked[:c_start].rstrip("，"))
+        if _LESSON_SENTENCE.search(clause) and (
+            any(clause.startswith(name) for name in context.host_names)
+            or (topic and index == 1)
+            or (presented and index >= 1)
+        ):
+            propose("lesson", sentence.start + (0 if topic else c_start), sentence.end)
+            return
 
 
 def _clauses(masked: str) -> list[tuple[int, int]]:
@@ -1522,4 +1649,10 @@ def _home_speaker_before(before: str, sentence, context) -> bool:
             rest = before[local + len(mention.name) :]
             if _SPEECH_AFTER_NAME.match(rest):
                 return True
-    return bool(re.search(r"(?:他|她|大家|学员们?)(?:表示|说|认为|坦言)", before))
+    return bool(
+        re.search(
+            r"(?:他|她|大家|学员们?|代表们?|与会人员|团员们?)(?:纷纷|一致|也|都|还)*"
+            r"(?:表示|说|认为|坦言|强调|指出|要求|提出)",
+            before,
+        )
+    )
