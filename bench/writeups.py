@@ -211,6 +211,33 @@ def describe_proposal(kind, proposal):
     return (getattr(proposal, "name", None) or proposal.text)[:60]
 
 
+def dates_right(key, extraction) -> bool:
+    trip = key.get("trip", {})
+    if trip.get("start_date"):
+        return (str(extraction.start_date), str(extraction.end_date)) == (
+            trip["start_date"],
+            trip["end_date"],
+        )
+    days = [
+        f"{d[0]:02d}-{d[1]:02d}" if d else None
+        for d in (extraction.start_month_day, extraction.end_month_day)
+    ]
+    return extraction.start_date is None and days == trip.get("month_days")
+
+
+def group_rows(documents):
+    """Recall and precision per kind over these documents."""
+    rows = {}
+    for kind in KINDS:
+        t = {f: sum(d["scores"][kind][f] for d in documents) for f in ("tp", "fp", "fn")}
+        rows[kind] = {
+            **t,
+            "precision": ratio(t["tp"], t["tp"] + t["fp"]),
+            "recall": ratio(t["tp"], t["tp"] + t["fn"]),
+        }
+    return rows
+
+
 def ratio(a, b):
     return round(a / b, 3) if b else None
 
@@ -257,7 +284,15 @@ def main():
                 totals[kind][field] += scores[kind][field]
         for kind in ATTRIBUTES:
             attributes[kind] += scores[kind]["attribute_right"]
-        documents.append({"file": path.name, "shape": key.get("shape"), "scores": scores})
+        documents.append(
+            {
+                "file": path.name,
+                "shape": key.get("shape"),
+                "held_out": bool(key.get("held_out")),
+                "scores": scores,
+                "dates_right": dates_right(key, extraction),
+            }
+        )
 
     rows = {}
     for kind in KINDS:
@@ -269,6 +304,9 @@ def main():
         }
         if kind in ATTRIBUTES:
             rows[kind][f"{ATTRIBUTES[kind][0]}_right"] = ratio(attributes[kind], t["tp"])
+
+    held_out = [d for d in documents if d["held_out"]]
+    held_out_rows = group_rows(held_out) if held_out else {}
 
     sample = long_text(texts)
     times = []
@@ -301,6 +339,21 @@ def main():
             f"{(f'≥{target}' if target else '—'):>8}{VERDICTS[met]}"
             f"  {attribute}"
         )
+    if held_out:
+        print(
+            f"\nOf which the {len(held_out)} write-ups written after the rules, never tuned on "
+            "(precision / recall):"
+        )
+        print(
+            "  "
+            + ", ".join(
+                f"{kind} {r['precision'] or 0:.2f}/{r['recall'] or 0:.2f}"
+                for kind, r in held_out_rows.items()
+                if r["tp"] + r["fp"] + r["fn"]
+            )
+        )
+    dates = sum(d["dates_right"] for d in documents)
+    print(f"Trip dates right (start and end, or the days if no year): {dates}/{len(documents)}")
     verdict["time_under_3s"] = time_s < TIME_TARGET_S
     print(
         f"\nExtracting {len(sample):,} characters: {time_s:.2f} s (median of 3; target < "
@@ -329,6 +382,8 @@ def main():
             {
                 "documents": len(documents),
                 "kinds": rows,
+                "held_out_kinds": held_out_rows,
+                "dates_right": dates,
                 "targets": verdict,
                 "time_30k_s": round(time_s, 3),
                 "time_chars": len(sample),

@@ -280,8 +280,9 @@ def _year(doc: Document, start: tuple[int, int]) -> int | None:
     if found := _FULL_DATE.search(doc.text):
         y, m, d = (int(g) for g in found.groups())
         return y - 1 if start > (m, d) else y
-    body = "\n".join(s.text for s in doc.sentences)
-    if found := _BARE_YEAR.search(body):
+    # A year alone is the trip's only in the headline (顺德区2023年…培训班): in the body it
+    # is as often the year of a figure (2022年全市地区生产总值…).
+    if doc.sentences and (found := _BARE_YEAR.search(doc.sentences[0].text)):
         return int(found.group(1))
     return None
 
