@@ -40,13 +40,6 @@ def _changed_share(text: str) -> tuple[int, int]:
     return sum(a != b for a, b in zip(chinese, converted, strict=False)), len(chinese)
 
 
-def is_traditional(text: str) -> bool:
-    """Whether a text (or a line) is in traditional characters: more than one Chinese
-    character in twenty changes when converted (simplified text changes almost none)."""
-    changed, total = _changed_share(text)
-    return bool(total) and changed / total > 0.05
-
-
 def _simplified_same_length(text: str) -> str:
     converted = nlp.to_simplified(text)
     if len(converted) == len(text):
