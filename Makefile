@@ -74,7 +74,7 @@ serve: messages
 # writes bench/<name>.json, and bench/_collect.py gathers them into bench/results.json.
 # web.py drives gunicorn with wrk (loopback only, bounded in time).
 BENCHMARKS := bench/web.py bench/faults.py bench/import_roster.py bench/photo_pipeline.py bench/search.py \
-	bench/trip_admin.py bench/cache_edits.py
+	bench/trip_admin.py bench/cache_edits.py bench/writeups.py
 bench: messages
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	@status=0; for script in $(BENCHMARKS); do echo "== $$script"; $(DEV) $(BIN)/python $$script || status=1; done; \
