@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import extend_form
 from common.history import HistoryAdmin
 
 from .models import Organization, Participant
@@ -56,9 +57,7 @@ class OrganizationAdmin(SharedRecordAdmin):
                 )
             return parent
 
-        extended = type(form.__name__, (form,), {"clean_parent": clean_parent})
-        extended.base_fields = form.base_fields
-        return extended
+        return extend_form(form, clean_parent=clean_parent)
 
     @admin.action(
         description=gettext_lazy("Merge the two selected organizations"),

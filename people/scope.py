@@ -6,7 +6,6 @@ for all; an account linked to nobody acts for nothing.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Organization, Participant
@@ -32,20 +31,13 @@ class Scope:
             return True
         return self.organization is not None and self.organization.covers(organization)
 
-    def condition(self, field: str) -> Q:
-        """A condition on `field`, a path to an Organization, that keeps the scope's rows."""
-        if self.everything:
-            return Q()
-        if self.organization is None:
-            return Q(pk__in=[])
-        return Q(**{f"{field}__path__startswith": self.organization.path})
-
     def filter(self, queryset, field: str):
+        """The rows of `queryset` whose `field` (a path to an Organization) is in the scope."""
         if self.everything:
             return queryset
         if self.organization is None:
             return queryset.none()
-        return queryset.filter(self.condition(field))
+        return queryset.filter(**{f"{field}__path__startswith": self.organization.path})
 
     def may_change(self, record, organization: Organization | None) -> bool:
         """Units and people are shared reference data: anyone picks them, but only the

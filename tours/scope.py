@@ -22,15 +22,6 @@ def scoped(queryset, user):
     return scope_of(user).filter(queryset, organizer_field(model))
 
 
-def trip_condition(user, model):
-    """The same scope as a condition, for annotations and subqueries."""
-    return scope_of(user).condition(organizer_field(model))
-
-
-def in_scope(user, trip) -> bool:
-    return scope_of(user).covers(trip.organizer if trip.organizer_id else None)
-
-
 def check_trip(user, trip) -> None:
     """Refuse (PermissionDenied) a service on a trip of another department."""
     scope_of(user).check(

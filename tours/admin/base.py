@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import extend_form
 from common.history import HistoryAdmin
 from tours.models import Trip
 from tours.page_versions import PartPage, StalePageForm, TripPage
@@ -231,14 +232,6 @@ class DepartmentScopeMixin:
         raise Http404
 
 
-def subclass_form(form, **attrs):
-    """`form` with methods added; subclassing builds the fields anew, so keep those the
-    admin's mixins have adjusted."""
-    extended = type(form.__name__, (form,), attrs)
-    extended.base_fields = form.base_fields
-    return extended
-
-
 class TripLockMixin:
     """An archived trip and everything in it is read-only."""
 
@@ -266,10 +259,7 @@ class StalePageGuardMixin:
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        guarded = type(form.__name__, (StalePageForm, form), {"page": self._page(request, obj)})
-        # Subclassing builds the fields anew: keep those the admin's mixins have adjusted.
-        guarded.base_fields = form.base_fields
-        return guarded
+        return extend_form(form, StalePageForm, page=self._page(request, obj))
 
     def _page(self, request, obj):
         if isinstance(obj, Trip):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from common.forms import extend_form
 from common.history import HistoryAdmin
 from people.scope import scope_of
 from tours import services
@@ -33,7 +34,6 @@ from .base import (
     TripPartInline,
     WorkflowFieldsMixin,
     YearListFilter,
-    subclass_form,
 )
 from .office import TripOfficeMixin
 from .parts import say_sent_back
@@ -337,7 +337,7 @@ class TripAdmin(
                 )
             return organizer
 
-        return subclass_form(form, clean_organizer=clean_organizer)
+        return extend_form(form, clean_organizer=clean_organizer)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

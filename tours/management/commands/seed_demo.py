@@ -491,7 +491,12 @@ class DemoSeeder:
 
     def attribute_work(self, editor, leader):
         """Say who did the demo's work, so returns and digests have someone to e-mail."""
-        Trip.objects.filter(status=Trip.Status.SUBMITTED, submitted_by__isnull=True).update(
-            submitted_by=editor, submitted_at=timezone.now()
-        )
+        editors = {
+            data.ORGANIZER: editor,
+            data.TOWN_ORGANIZER[0]: get_user_model().objects.get(username="town-editor"),
+        }
+        for unit, unit_editor in editors.items():
+            Trip.objects.filter(
+                status=Trip.Status.SUBMITTED, submitted_by__isnull=True, organizer__name=unit
+            ).update(submitted_by=unit_editor, submitted_at=timezone.now())
         ActionItem.objects.filter(created_by__isnull=True).update(created_by=leader)
