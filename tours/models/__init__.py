@@ -2,6 +2,7 @@
 
 from .action import ActionItem, ActionUpdate
 from .content import Indicator, Instruction, Question, Takeaway
+from .followup import ActionReturn, DeadlineExtension, SupervisionNotice
 from .notice import EmailDigest
 from .photo import Photo
 from .review import SeenEdits
@@ -20,13 +21,18 @@ TRIP_RECORDS = {
     Instruction: "trip_id",
     ActionItem: "trip_id",
     ActionUpdate: "action__trip_id",
+    DeadlineExtension: "action__trip_id",
+    SupervisionNotice: "action__trip_id",
+    ActionReturn: "action__trip_id",
     Photo: "trip_id",
 }
 
 __all__ = [
     "TRIP_RECORDS",
     "ActionItem",
+    "ActionReturn",
     "ActionUpdate",
+    "DeadlineExtension",
     "EmailDigest",
     "Indicator",
     "Instruction",

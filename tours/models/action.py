@@ -158,7 +158,24 @@ class ActionItemQuerySet(TripContentQuerySet):
         )
 
     def for_owner(self, user):
-        """The items `user` answers for: theirs, or their organization's (all for superusers)."""
+        """The items `user` answers for: theirs, their unit's as lead unit (主办) or as a
+        co-responsible unit (协办); all for superusers."""
+        if user.is_superuser:
+            return self.all()
+        participant = getattr(user, "participant", None) if user.is_authenticated else None
+        if participant is None:
+            return self.none()
+        mine = Q(owner=participant)
+        if participant.organization_id:
+            unit = participant.organization_id
+            supported = ActionItem.support_organizations.through.objects.filter(
+                organization_id=unit
+            ).values("actionitem_id")
+            mine |= Q(owner_organization_id=unit) | Q(pk__in=supported)
+        return self.filter(mine)
+
+    def for_lead_owner(self, user):
+        """The items `user` answers for as the lead unit (主办) or the named person."""
         if user.is_superuser:
             return self.all()
         participant = getattr(user, "participant", None) if user.is_authenticated else None
@@ -169,11 +186,19 @@ class ActionItemQuerySet(TripContentQuerySet):
             mine |= Q(owner_organization_id=participant.organization_id)
         return self.filter(mine)
 
+    def awaiting_verification(self):
+        """Done, waiting for a leader to verify (审结) or return (退回重办) it."""
+        return self.filter(status=ActionItem.Status.DONE)
+
+    def top_level(self):
+        """Items that are not sub-tasks of another."""
+        return self.filter(parent__isnull=True)
+
 
 class ActionItem(TripPart):
     """A commitment that came out of a trip (落实事项), followed until it is closed."""
 
-    TRIP_SCOPED = ("source_instruction",)
+    TRIP_SCOPED = ("source_instruction", "parent")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("not started")
@@ -190,7 +215,16 @@ class ActionItem(TripPart):
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
     FINISHED_STATUSES = (Status.DONE, Status.CLOSED)
     # Moved only by the owners' updates and the leaders' services (see Trip.WORKFLOW_FIELDS).
-    WORKFLOW_FIELDS = ("status", "progress", "closed_at", "created_by")
+    WORKFLOW_FIELDS = (
+        "status",
+        "progress",
+        "closed_at",
+        "created_by",
+        "acknowledged_at",
+        "acknowledged_by",
+        "original_due_date",
+        "parent",
+    )
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="action_items"
@@ -222,7 +256,46 @@ class ActionItem(TripPart):
         blank=True,
         related_name="action_items",
     )
+    support_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("co-responsible units"),
+        blank=True,
+        related_name="supported_actions",
+        help_text=_("Units that help (协办): they see the item and report on their part."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("sub-task of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subtasks",
+        editable=False,
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1, message=_("A weight is a whole number from 1 up."))],
+        help_text=_("A sub-task's share of its parent's progress."),
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    original_due_date = models.DateField(
+        _("original due date"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The due date before the first approved extension."),
+    )
+    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -248,14 +321,20 @@ class ActionItem(TripPart):
     )
 
     objects = ActionItemQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[source_takeaways])
+    history = HistoricalRecords(m2m_fields=[source_takeaways, support_organizations])
 
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = [models.F("due_date").asc(nulls_last=True), "id"]
-        permissions = [("close_actionitem", _("Can close (销号) finished action items"))]
-        constraints = [progress_constraint("actionitem_progress_0_100")]
+        # The leaders' follow-up right: verify or return, split, extend, supervise.
+        permissions = [
+            ("close_actionitem", _("Can verify, return, split and supervise action items"))
+        ]
+        constraints = [
+            progress_constraint("actionitem_progress_0_100"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="actionitem_weight_positive"),
+        ]
         indexes = [
             # The accountability board and reminders look for open items by due date.
             models.Index(fields=["status", "due_date"], name="actionitem_status_due_idx"),
@@ -290,6 +369,56 @@ class ActionItem(TripPart):
     @property
     def accepts_updates(self) -> bool:
         return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    @property
+    def was_extended(self) -> bool:
+        return self.original_due_date is not None and self.original_due_date != self.due_date
+
+    def has_subtasks(self) -> bool:
+        """Whether the item is split into sub-tasks (annotated `subtask_count` if there)."""
+        count = getattr(self, "subtask_count", None)
+        if count is not None:
+            return count > 0
+        return self.pk is not None and self.subtasks.exists()
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An item cannot be a sub-task of itself.")})
+        if self.parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("A sub-task cannot be split again: split its parent instead.")}
+            )
+        if self.pk and self.subtasks.exists():
+            raise ValidationError(
+                {"parent": _("An item with sub-tasks of its own cannot become a sub-task.")}
+            )
+
+    def roll_up(self):
+        """Take the weighted mean of the sub-tasks' progress (cancelled ones left out);
+        done when every counted sub-task is finished. The caller saves."""
+        counted = [t for t in self.subtasks.all() if t.status != self.Status.CANCELLED]
+        if not counted:
+            return
+        total = sum(t.weight for t in counted)
+        self.progress = round(sum(t.progress * t.weight for t in counted) / total)
+        if all(t.is_finished for t in counted):
+            self.progress = 100
+            self.status = self.Status.DONE
+        elif any(t.status != self.Status.NOT_STARTED for t in counted):
+            self.status = self.Status.IN_PROGRESS
+        else:
+            self.status = self.Status.NOT_STARTED
 
     def move_to(self, progress: int):
         """Take the progress of a new update: any update starts the work, 100 finishes it."""
@@ -326,7 +455,7 @@ class ActionUpdate(models.Model):
     """A progress report on an action item, with optional evidence."""
 
     # What the owner reported, and who: only post_action_update writes them.
-    WORKFLOW_FIELDS = ("progress", "author")
+    WORKFLOW_FIELDS = ("progress", "author", "organization")
 
     action = models.ForeignKey(
         ActionItem, verbose_name=_("action item"), on_delete=models.CASCADE, related_name="updates"
@@ -354,6 +483,15 @@ class ActionUpdate(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("reporting unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The unit the author reported for: the lead unit or a co-responsible one."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
@@ -386,6 +524,14 @@ class ActionUpdate(models.Model):
                 self.evidence.file = scrubbed(self.evidence)
             except ValidationError as error:
                 raise ValidationError({"evidence": error.error_list}) from None
+
+    @property
+    def is_from_support_unit(self) -> bool:
+        """Posted by a co-responsible unit (协办): on record, but the lead unit's figure counts."""
+        return (
+            self.organization_id is not None
+            and self.organization_id != self.action.owner_organization_id
+        )
 
     def _has_new_evidence(self) -> bool:
         return bool(self.evidence) and not self.evidence._committed

@@ -260,6 +260,8 @@ class Instruction(TripPart):
     """A leader's formal instruction (领导批示) on a trip or one of its takeaways."""
 
     TRIP_SCOPED = ("takeaway",)
+    # Set once by close_action when every item the instruction ordered is finished.
+    WORKFLOW_FIELDS = ("feedback_sent_at",)
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="instructions"
@@ -281,6 +283,13 @@ class Instruction(TripPart):
     text = models.TextField(_("instruction"))
     date = models.DateField(_("date"), default=timezone.localdate)
     is_public = models.BooleanField(_("public"), default=False)
+    feedback_sent_at = models.DateTimeField(
+        _("completion report sent at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the 办结反馈 went to the leader, once every item it ordered was closed."),
+    )
 
     objects = InstructionQuerySet.as_manager()
     history = HistoricalRecords()
