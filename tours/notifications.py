@@ -205,3 +205,165 @@ def send_progress_digests(*, now: datetime.datetime | None = None) -> int:
         ):
             sent += 1
     return sent
+
+
+# The follow-up loop: each step tells the other side, once, at the moment it happens.
+
+
+def owner_addresses(action) -> list[str]:
+    """Where an item's news goes: its named person, else its unit's owner accounts."""
+    if action.owner_id:
+        address = owner_address(action.owner)
+        return [address] if address else []
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            participant__organization_id=action.owner_organization_id,
+            groups__permissions__codename="add_actionupdate",
+        )
+        .exclude(email="")
+        .distinct()
+    )
+    return sorted({user.email for user in users})
+
+
+def leader_addresses(action) -> list[str]:
+    """Who follows an item for the leaders: who created it and who watches it."""
+    users = [action.created_by] if action.created_by_id else []
+    users += list(action.watchers.filter(is_active=True))
+    return sorted({user.email for user in users if user and user.email})
+
+
+def _follow_up_mail(action, to, subject, lines, url):
+    if not to:
+        log.info("Action item %s: nobody to tell of %r.", action.pk, subject)
+        return 0
+    return _send(
+        subject,
+        "tours/email/follow_up.txt",
+        {"action": action, "lines": lines, "url": absolute(url)},
+        to,
+    )
+
+
+def _subject(text, action):
+    with translation.override(settings.LANGUAGE_CODE):
+        return text % {"title": action.title}
+
+
+def action_assigned(action, *, by):
+    """Tell the responsible unit of a new assignment, which it is to sign for (签收)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("A new action item is assigned to your unit. Please sign for it.")]
+        if action.due_date:
+            lines.append(_("Due date: %(date)s") % {"date": action.due_date})
+    return _follow_up_mail(
+        action,
+        owner_addresses(action),
+        _subject(_("New action item: %(title)s"), action),
+        lines,
+        reverse("tours:my-action", args=[action.pk]),
+    )
+
+
+def action_returned(action, *, comment, by):
+    """Tell the responsible unit why its finished item came back (退回重办)."""
+    return _follow_up_mail(
+        action,
+        owner_addresses(action),
+        _subject(_("Returned for rework: %(title)s"), action),
+        [comment],
+        reverse("tours:my-action", args=[action.pk]),
+    )
+
+
+def extension_requested(extension):
+    action = extension.action
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("New due date asked for: %(date)s") % {"date": extension.due_date},
+            extension.reason,
+        ]
+    return _follow_up_mail(
+        action,
+        leader_addresses(action),
+        _subject(_("More time asked for: %(title)s"), action),
+        lines,
+        reverse("tours:review-action", args=[action.pk]),
+    )
+
+
+def extension_decided(extension):
+    action = extension.action
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [
+            _("Your request for a due date of %(date)s is %(status)s.")
+            % {"date": extension.due_date, "status": extension.get_status_display()}
+        ]
+    if extension.comment:
+        lines.append(extension.comment)
+    return _follow_up_mail(
+        action,
+        owner_addresses(action),
+        _subject(_("Decision on more time: %(title)s"), action),
+        lines,
+        reverse("tours:my-action", args=[action.pk]),
+    )
+
+
+def notice_issued(notice):
+    action = notice.action
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("%(level)s: %(title)s") % {
+            "level": notice.get_level_display(),
+            "title": action.title,
+        }
+        lines = [notice.text, _("Please acknowledge it on the item's page.")]
+    return _follow_up_mail(
+        action,
+        owner_addresses(action),
+        subject,
+        lines,
+        reverse("tours:my-action", args=[action.pk]),
+    )
+
+
+def instruction_completed(instruction):
+    """The 办结反馈: tell the leader who gave an instruction, and the trip's editor, what
+    was done with each item it ordered, with the evidence."""
+    trip = instruction.trip
+    editor = trip_editor(trip)
+    to = {instruction.author.email, owner_address(instruction.author)}
+    if editor and editor.email:
+        to.add(editor.email)
+    to.discard("")
+    if not to:
+        log.info("Instruction %s: nobody to send the completion report to.", instruction.pk)
+        return 0
+    items = list(
+        instruction.action_items.top_level()
+        .with_latest_update()
+        .select_related("owner_organization")
+        .prefetch_related("updates")
+        .order_by("id")
+    )
+    for item in items:
+        item.evidence_urls = [
+            absolute(reverse("tours:private-file", args=[update.evidence.name]))
+            for update in item.updates.all()
+            if update.evidence
+        ]
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Completion report (办结反馈): %(title)s") % {"title": trip.title}
+    return _send(
+        subject,
+        "tours/email/instruction_completed.txt",
+        {
+            "instruction": instruction,
+            "trip": trip,
+            "items": items,
+            "url": absolute(reverse("tours:review-instruction-detail", args=[instruction.pk])),
+        },
+        sorted(to),
+    )

@@ -13,6 +13,15 @@ from .actions import (
     watch_action,
 )
 from .edits import mark_edits_seen
+from .followup import (
+    acknowledge_action,
+    acknowledge_notice,
+    add_subtask,
+    decide_extension,
+    issue_notice,
+    request_extension,
+    return_action,
+)
 from .photos import add_photo, arrange_photos, assign_photos_by_time, set_cover_photo
 from .sheets import can_import_sheet, import_sheet, preview_sheet
 from .workflow import (
@@ -26,19 +35,26 @@ from .workflow import (
 
 __all__ = [
     "ActionRowsError",
+    "acknowledge_action",
+    "acknowledge_notice",
     "add_photo",
+    "add_subtask",
     "archive_trip",
     "arrange_photos",
     "assign_photos_by_time",
     "can_import_sheet",
     "close_action",
     "create_action",
+    "decide_extension",
     "import_sheet",
+    "issue_notice",
     "mark_edits_seen",
     "post_action_update",
     "preview_sheet",
     "publish_trip",
     "record_instruction",
+    "request_extension",
+    "return_action",
     "return_trip",
     "review_takeaway",
     "review_takeaways",

@@ -9,11 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.models import Organization, Participant
+from tours import notifications
 from tours.evidence import validate_evidence
 from tours.models import ActionItem, ActionUpdate, Instruction, Takeaway, Trip
 from tours.models.action import PROGRESS_OUT_OF_RANGE
 from tours.scope import check_trip
 
+from .followup import report_back_if_done, roll_up
 from .workflow import require_perm, review_takeaways, save_as
 
 
@@ -36,6 +38,7 @@ def create_action(
     description: str = "",
     is_public: bool = True,
     adopt_sources: bool = False,
+    support_organizations: Iterable[Organization] = (),
 ) -> ActionItem:
     """Create an action item of `trip`, keeping the link to the takeaways it came from.
 
@@ -46,11 +49,16 @@ def create_action(
     check_trip(user, trip)
     _check_open_trip(trip)
     source_takeaways = list(source_takeaways)
+    support_organizations = list(support_organizations)
     errors = {}
     if not (title or "").strip():
         errors["title"] = _("Name the action item: what will be done.")
     if owner_organization is None:
         errors["owner_organization"] = _("Choose the unit responsible for the action item.")
+    elif owner_organization in support_organizations:
+        errors["support_organizations"] = _(
+            "The responsible unit leads the item; do not name it as a co-responsible unit too."
+        )
     if due_date is not None and due_date < timezone.localdate():
         errors["due_date"] = _("The due date cannot be in the past.")
     if any(t.trip_id != trip.pk for t in source_takeaways):
@@ -73,6 +81,9 @@ def create_action(
     save_as(action, user)
     if source_takeaways:
         action.source_takeaways.set(source_takeaways)
+    if support_organizations:
+        action.support_organizations.set(support_organizations)
+    notifications.action_assigned(action, by=user)
     pending = [t for t in source_takeaways if t.review_status == Takeaway.ReviewStatus.PENDING]
     if adopt_sources and pending:
         review_takeaways(takeaways=pending, user=user, decision=Takeaway.ReviewStatus.ADOPTED)
@@ -155,10 +166,12 @@ def post_action_update(
     evidence=None,
     evidence_is_public: bool = False,
 ) -> ActionUpdate:
-    """The owner reports progress: the item takes the update's progress and status.
+    """An owner reports progress: the item takes the lead unit's progress and status.
 
-    The first update starts the item, 100 % finishes it; progress going backwards
-    needs a note saying why. Only the item's owner (or their unit) may post.
+    The first update starts the item (and signs for it), 100 % finishes it; progress
+    going backwards needs a note saying why. A co-responsible unit's update goes on
+    record marked as theirs without moving the item; an item split into sub-tasks
+    takes its progress from them, never directly.
     """
     require_perm(user, "tours.add_actionupdate", _("Only action owners can report progress."))
     if not ActionItem.objects.for_owner(user).filter(pk=action.pk).exists():
@@ -171,12 +184,17 @@ def post_action_update(
             _("This action item is %(status)s and takes no more progress updates.")
             % {"status": action.get_status_display()}
         )
+    if action.has_subtasks():
+        raise ValidationError(
+            _("This item is split into sub-tasks: its progress is theirs, report on each one.")
+        )
+    leads = ActionItem.objects.for_lead_owner(user).filter(pk=action.pk).exists()
     note = (note or "").strip()
     date = date or timezone.localdate()
     errors = {}
     if progress is None or not 0 <= progress <= 100:
         errors["progress"] = PROGRESS_OUT_OF_RANGE
-    elif progress < action.progress and not note:
+    elif leads and progress < action.progress and not note:
         errors["note"] = _(
             "Progress goes back from %(before)s%% to %(after)s%%: say why in the note."
         ) % {"before": action.progress, "after": progress}
@@ -191,6 +209,8 @@ def post_action_update(
             errors["evidence"] = error
     if errors:
         raise ValidationError(errors)
+    participant = getattr(user, "participant", None)
+    unit = participant.organization if participant else None
     update = ActionUpdate(
         action=action,
         date=date,
@@ -199,16 +219,28 @@ def post_action_update(
         evidence=evidence or "",
         evidence_is_public=bool(evidence) and evidence_is_public,
         author=user,
+        organization=unit if not leads else action.owner_organization,
     )
     save_as(update, user)
+    if not leads:
+        return update
     action.move_to(progress)
+    if not action.is_acknowledged:
+        action.acknowledged_at = timezone.now()
+        action.acknowledged_by = user
     save_as(action, user, _("Progress update"))
+    if action.parent_id:
+        roll_up(action.parent, user)
     return update
 
 
 @transaction.atomic
 def close_action(*, action: ActionItem, user) -> ActionItem:
-    """A leader closes (销号) a done item, recording when."""
+    """A leader verifies (审结) a done item and closes it (销号), recording when.
+
+    An item made of sub-tasks is closed with them; when it was the last open item of
+    an instruction, the instruction's author gets the completion report (办结反馈).
+    """
     require_perm(user, "tours.close_actionitem", _("Only leaders can close action items."))
     check_trip(user, action.trip)
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
@@ -217,9 +249,17 @@ def close_action(*, action: ActionItem, user) -> ActionItem:
             _("Only a done item can be closed; this one is %(status)s.")
             % {"status": action.get_status_display()}
         )
+    now = timezone.now()
+    for subtask in action.subtasks.filter(status=ActionItem.Status.DONE):
+        subtask.status = ActionItem.Status.CLOSED
+        subtask.closed_at = now
+        save_as(subtask, user, _("Closed with its parent"))
     action.status = ActionItem.Status.CLOSED
-    action.closed_at = timezone.now()
+    action.closed_at = now
     save_as(action, user, _("Closed"))
+    if action.parent_id:
+        roll_up(action.parent, user)
+    report_back_if_done(action.source_instruction, user)
     return action
 
 
