@@ -121,3 +121,18 @@ class Participant(models.Model):
     @property
     def organization_name(self) -> str:
         return self.organization.name if self.organization_id else ""
+
+
+def person_name(user) -> str:
+    """How a user account is shown: its person's name, else its name in Chinese order
+    (family name first), else the user name."""
+    if user is None:
+        return ""
+    participant = getattr(user, "participant", None)
+    if participant is not None:
+        return participant.name
+    family, given = user.last_name.strip(), user.first_name.strip()
+    if family or given:
+        cjk = any("\u4e00" <= ch <= "\u9fff" for ch in family + given)
+        return f"{family}{given}" if cjk else f"{given} {family}".strip()
+    return user.username

@@ -101,14 +101,18 @@ class ReviewActionFilterForm(ActionFilterForm):
     """The public board's filters, plus the three-colour warning."""
 
     warning = forms.ChoiceField(label=_("warning"), required=False)
-    field_order = ["warning", "status", "unit", "trip", "overdue"]
+    attention = forms.ChoiceField(label=_("needs"), required=False)
+    field_order = ["warning", "attention", "status", "unit", "trip", "overdue"]
 
     def __init__(self, data, *, actions):
         super().__init__(data, actions=actions)
         self.fields["warning"].choices = [("", _("All")), *ActionItem.Warning.choices]
+        self.fields["attention"].choices = [("", _("All")), *ActionItem.Attention.choices]
 
     def filter(self, actions):
         actions = super().filter(actions)
         if self.is_valid() and self.cleaned_data["warning"]:
             actions = actions.filter(warning=self.cleaned_data["warning"])
+        if self.is_valid() and self.cleaned_data["attention"]:
+            actions = actions.needing(self.cleaned_data["attention"])
         return actions

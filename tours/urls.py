@@ -61,9 +61,35 @@ urlpatterns = [
     path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
     path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),
     path("review/actions/<int:pk>/close/", followup.action_close, name="review-action-close"),
+    path("review/actions/<int:pk>/return/", followup.action_return, name="review-action-return"),
+    path("review/actions/<int:pk>/notice/", followup.action_notice, name="review-action-notice"),
+    path(
+        "review/actions/<int:pk>/subtasks/", followup.action_subtask, name="review-action-subtask"
+    ),
+    path(
+        "review/extensions/<int:pk>/decide/",
+        followup.extension_decide,
+        name="review-extension-decide",
+    ),
+    path(
+        "review/instructions/<int:pk>/",
+        followup.instruction_detail,
+        name="review-instruction-detail",
+    ),
     # Action owners.
     path("my-actions/", owner.my_actions, name="my-actions"),
     path("my-actions/<int:pk>/", owner.my_action, name="my-action"),
+    path(
+        "my-actions/<int:pk>/acknowledge/",
+        owner.my_action_acknowledge,
+        name="my-action-acknowledge",
+    ),
+    path("my-actions/<int:pk>/extension/", owner.my_action_extension, name="my-action-extension"),
+    path(
+        "my-actions/notices/<int:pk>/acknowledge/",
+        owner.my_notice_acknowledge,
+        name="my-notice-acknowledge",
+    ),
     # Evidence files (the private storage's URLs), checked per request.
     path("private/<path:name>", evidence.private_file, name="private-file"),
 ]

@@ -334,7 +334,7 @@ class TestQueryBudget:
         ("tours:review-desk", None, 10),
         ("tours:review-trip", "trip", 17),
         ("tours:review-actions", None, 14),
-        ("tours:review-action", "action", 10),
+        ("tours:review-action", "action", 16),
     ]
 
     @pytest.mark.parametrize("scale", [1, 5])

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Avg, Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +74,31 @@ DUE_SOON_DAYS = 7
 def overdue_condition() -> Q:
     """Open and past its due date, counted in Asia/Shanghai: the one definition of overdue."""
     return Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate())
+
+
+def attention_condition(attention: str) -> Q:
+    """What makes an item need a kind of attention on the leaders' and owners' pages."""
+    from .followup import DeadlineExtension, SupervisionNotice
+
+    Attention = ActionItem.Attention
+    if attention == Attention.AWAITING_VERIFICATION:
+        return Q(status=ActionItem.Status.DONE)
+    if attention == Attention.EXTENSION_PENDING:
+        pending = DeadlineExtension.objects.pending().filter(action=OuterRef("pk"))
+        return Q(Exists(pending))
+    if attention == Attention.NOTICE_UNACKNOWLEDGED:
+        waiting = SupervisionNotice.objects.unacknowledged().filter(action=OuterRef("pk"))
+        return Q(Exists(waiting))
+    if attention == Attention.UNSIGNED:
+        return Q(status__in=ActionItem.OPEN_STATUSES, acknowledged_at__isnull=True)
+    raise ValueError(attention)
+
+
+def attention_counts() -> dict:
+    """Aggregate expressions counting each kind of attention, to add to a query."""
+    return {
+        kind.value: Count("pk", filter=attention_condition(kind)) for kind in ActionItem.Attention
+    }
 
 
 class ActionItemQuerySet(TripContentQuerySet):
@@ -190,6 +215,14 @@ class ActionItemQuerySet(TripContentQuerySet):
         """Done, waiting for a leader to verify (审结) or return (退回重办) it."""
         return self.filter(status=ActionItem.Status.DONE)
 
+    def needing(self, attention: str):
+        """The items that need one kind of attention (`ActionItem.Attention`)."""
+        return self.filter(attention_condition(attention))
+
+    def attention_tally(self) -> dict:
+        """How many items need each kind of attention: one query."""
+        return self.aggregate(**attention_counts())
+
     def top_level(self):
         """Items that are not sub-tasks of another."""
         return self.filter(parent__isnull=True)
@@ -211,6 +244,12 @@ class ActionItem(TripPart):
         RED = "red", _("overdue")
         YELLOW = "yellow", _("lagging behind")
         BLUE = "blue", _("due within 7 days")
+
+    class Attention(models.TextChoices):
+        AWAITING_VERIFICATION = "awaiting", _("awaiting verification")
+        EXTENSION_PENDING = "extension", _("more time asked for")
+        NOTICE_UNACKNOWLEDGED = "notice", _("notice not acknowledged")
+        UNSIGNED = "unsigned", _("not signed for")
 
     OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS)
     FINISHED_STATUSES = (Status.DONE, Status.CLOSED)

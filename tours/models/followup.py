@@ -5,9 +5,14 @@ Each row is written only by the services in tours/services/followup.py; together
 the item's updates they make its dated timeline.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -184,3 +189,100 @@ class ActionReturn(models.Model):
 
     def __str__(self):
         return f"{self.action.title}：{self.comment[:30]}"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated step in an item's follow-up, as its pages list them."""
+
+    at: datetime.datetime
+    kind: str  # assigned, signed, update, returned, extension, decision, notice, closed
+    label: str
+    text: str = ""
+    who: object = None
+    day: datetime.date | None = None  # the day reported, where it differs from `at`
+    update: object = None
+    notice: object = None
+    extension: object = None
+
+    @property
+    def shown_day(self) -> datetime.date:
+        return self.day or timezone.localdate(self.at)
+
+
+def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> list[TimelineEntry]:
+    """Every step of `action` in time order, from the rows its page has already read."""
+    entries = [TimelineEntry(action.created_at, "assigned", _t("Assigned"), who=action.created_by)]
+    if action.acknowledged_at:
+        entries.append(
+            TimelineEntry(
+                action.acknowledged_at, "signed", _t("Signed for"), who=action.acknowledged_by
+            )
+        )
+    for update in updates:
+        label = (
+            _t("Progress from a co-responsible unit")
+            if update.is_from_support_unit
+            else _t("Progress reported")
+        )
+        entries.append(
+            TimelineEntry(
+                update.created_at, "update", label, update.note, update.author, update.date, update
+            )
+        )
+    for item in returns:
+        entries.append(
+            TimelineEntry(
+                item.returned_at,
+                "returned",
+                _t("Returned for rework"),
+                item.comment,
+                item.returned_by,
+            )
+        )
+    for extension in extensions:
+        entries.append(
+            TimelineEntry(
+                extension.requested_at,
+                "extension",
+                _t("More time asked for, to %(date)s") % {"date": date_format(extension.due_date)},
+                extension.reason,
+                extension.requested_by,
+                extension=extension,
+            )
+        )
+        if extension.decided_at:
+            entries.append(
+                TimelineEntry(
+                    extension.decided_at,
+                    "decision",
+                    extension.get_status_display(),
+                    extension.comment,
+                    extension.decided_by,
+                    extension=extension,
+                )
+            )
+    for notice in notices:
+        entries.append(
+            TimelineEntry(
+                notice.issued_at,
+                f"notice notice--{notice.level}",
+                notice.get_level_display(),
+                notice.text,
+                notice.issued_by,
+                notice=notice,
+            )
+        )
+        if notice.acknowledged_at:
+            entries.append(
+                TimelineEntry(
+                    notice.acknowledged_at,
+                    "signed",
+                    _t("Notice acknowledged"),
+                    who=notice.acknowledged_by,
+                    notice=notice,
+                )
+            )
+    if action.closed_at:
+        entries.append(TimelineEntry(action.closed_at, "closed", _t("Verified and closed (销号)")))
+    return sorted(entries, key=lambda entry: entry.at)

@@ -41,11 +41,17 @@ owner_area = staff_area(OWNER)
 
 
 def owned_action_or_404(user, pk):
-    """An action item `user` answers for (theirs or their unit's); anyone else's is 404."""
+    """An action item `user` answers for (theirs, their unit's as lead or co-unit); else 404."""
     items = ActionItem.objects.for_owner(user).with_warning()
     return get_object_or_404(
         items.select_related(
-            "trip", "owner_organization", "owner", "created_by", "source_instruction__author"
-        ),
+            "trip",
+            "owner_organization",
+            "owner__organization",
+            "created_by__participant",
+            "acknowledged_by__participant",
+            "source_instruction__author",
+            "parent",
+        ).prefetch_related("support_organizations"),
         pk=pk,
     )

@@ -11,10 +11,13 @@ from django.views.decorators.http import require_POST
 
 from tours import services
 from tours.filters import ReviewActionFilterForm
-from tours.models import ActionItem
+from tours.models import ActionItem, DeadlineExtension, Instruction
+from tours.models.followup import timeline
 from tours.scope import scoped
 
 from .access import reviewer_area
+from .followup_forms import ExtensionDecisionForm, NoticeForm, ReturnForm, SubtaskForm
+from .forms import add_service_errors
 
 ACTIONS_PER_PAGE = 50
 OVERDUE_LISTED = 100
@@ -60,6 +63,7 @@ def overview(request):
         "tours/review/actions.html",
         {
             "section": "actions",
+            "attention": attention_figures(mine),
             "form": form,
             "by_unit": by_unit,
             "by_trip": by_trip,
@@ -69,6 +73,16 @@ def overview(request):
     )
 
 
+def attention_figures(actions=None, *, counts=None):
+    """Each kind of attention with its count (counted here unless given) and the
+    overview's link to those items."""
+    counts = counts if counts is not None else actions.attention_tally()
+    return [
+        {"kind": kind, "label": kind.label, "count": counts[kind], "query": f"?attention={kind}"}
+        for kind in ActionItem.Attention
+    ]
+
+
 def _action_or_404(request, pk):
     """An action item of the leader's department; any other is 404."""
     items = scoped(ActionItem.objects.with_warning(), request.user)
@@ -76,18 +90,47 @@ def _action_or_404(request, pk):
         items.select_related(
             "trip__organizer",
             "owner_organization",
-            "owner",
-            "created_by",
+            "owner__organization",
+            "created_by__participant",
+            "acknowledged_by__participant",
             "source_instruction__author",
-        ),
+            "parent",
+        ).prefetch_related("support_organizations"),
         pk=pk,
     )
 
 
-@reviewer_area
-def action_detail(request, pk):
-    """One action item as leaders follow it: sources, every update, evidence, watching."""
-    action = _action_or_404(request, pk)
+def follow_up_records(action):
+    """What an item's page shows below its facts: sub-tasks, the timeline and the open
+    requests, read in one query each."""
+    updates = list(action.updates.select_related("author__participant", "organization"))
+    returns = list(action.returns.select_related("returned_by__participant"))
+    extensions = list(
+        action.extensions.select_related("requested_by__participant", "decided_by__participant")
+    )
+    notices = list(
+        action.notices.select_related("issued_by__participant", "acknowledged_by__participant")
+    )
+    subtasks = list(
+        action.subtasks.with_warning()
+        .select_related("owner_organization", "owner")
+        .order_by("due_date", "id")
+    )
+    return {
+        "updates": updates,
+        "subtasks": subtasks,
+        "timeline": timeline(
+            action, updates=updates, returns=returns, extensions=extensions, notices=notices
+        ),
+        "pending_extension": next((e for e in extensions if e.is_pending), None),
+        "unacknowledged": [n for n in notices if not n.is_acknowledged],
+        "last_return": returns[0] if returns else None,
+        "notices": notices,
+    }
+
+
+def _detail_page(request, action, **forms):
+    """The leaders' page of one item; bound forms with errors replace the blank ones."""
     return render(
         request,
         "tours/review/action.html",
@@ -95,8 +138,132 @@ def action_detail(request, pk):
             "section": "actions",
             "action": action,
             "sources": action.source_takeaways.select_related("site_visit", "speaker"),
-            "updates": action.updates.select_related("author"),
             "watching": action.watchers.filter(pk=request.user.pk).exists(),
+            "return_form": forms.get("return_form") or ReturnForm(),
+            "notice_form": forms.get("notice_form") or NoticeForm(),
+            "subtask_form": forms.get("subtask_form")
+            or SubtaskForm(initial={"owner_organization": action.owner_organization_id}),
+            "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
+            **follow_up_records(action),
+        },
+    )
+
+
+@reviewer_area
+def action_detail(request, pk):
+    """One action item as leaders follow it: sources, sub-tasks, the timeline, and what
+    they can do on it (verify, return, split, extend, supervise)."""
+    return _detail_page(request, _action_or_404(request, pk))
+
+
+def _run(request, action, form, form_name, service, success):
+    """Call `service(**form.cleaned_data)`; on success back to the item with `success`,
+    else the page again with the form and the service's messages on its fields."""
+    if form.is_valid():
+        try:
+            service(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("tours:review-action", pk=action.pk)
+    return _detail_page(request, action, **{form_name: form})
+
+
+@reviewer_area
+@require_POST
+def action_return(request, pk):
+    action = _action_or_404(request, pk)
+
+    def service(comment):
+        services.return_action(action=action, user=request.user, comment=comment)
+
+    return _run(
+        request,
+        action,
+        ReturnForm(request.POST),
+        "return_form",
+        service,
+        _("The item is returned for rework; the responsible unit is told why."),
+    )
+
+
+@reviewer_area
+@require_POST
+def action_notice(request, pk):
+    action = _action_or_404(request, pk)
+
+    def service(level, text):
+        services.issue_notice(action=action, user=request.user, level=level, text=text)
+
+    return _run(
+        request,
+        action,
+        NoticeForm(request.POST),
+        "notice_form",
+        service,
+        _("The notice is issued; the responsible unit is asked to acknowledge it."),
+    )
+
+
+@reviewer_area
+@require_POST
+def action_subtask(request, pk):
+    action = _action_or_404(request, pk)
+    form = SubtaskForm(request.POST)
+
+    def service(**data):
+        services.add_subtask(action=action, user=request.user, **form.service_kwargs())
+
+    return _run(request, action, form, "subtask_form", service, _("The sub-task is added."))
+
+
+@reviewer_area
+@require_POST
+def extension_decide(request, pk):
+    extension = get_object_or_404(
+        scoped(DeadlineExtension.objects.all(), request.user).select_related("action"), pk=pk
+    )
+    action = _action_or_404(request, extension.action_id)
+
+    def service(approve, comment):
+        services.decide_extension(
+            extension=extension, user=request.user, approve=approve, comment=comment
+        )
+
+    return _run(
+        request,
+        action,
+        ExtensionDecisionForm(request.POST),
+        "decision_form",
+        service,
+        _("The decision on more time is recorded; the responsible unit is told."),
+    )
+
+
+@reviewer_area
+def instruction_detail(request, pk):
+    """A leader's instruction and how each item it ordered is being handled (办理情况)."""
+    instruction = get_object_or_404(
+        scoped(Instruction.objects.all(), request.user).select_related(
+            "trip", "author", "takeaway"
+        ),
+        pk=pk,
+    )
+    items = (
+        instruction.action_items.with_warning()
+        .with_latest_update()
+        .select_related("owner_organization", "owner", "parent")
+        .order_by(F("parent_id").asc(nulls_first=True), "due_date", "id")
+    )
+    return render(
+        request,
+        "tours/review/instruction.html",
+        {
+            "section": "actions",
+            "instruction": instruction,
+            "items": items,
+            "tally": instruction.action_items.top_level().tally(),
         },
     )
 

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from tours import services
 from tours.edits import unread_edits
 from tours.models import ActionItem, Takeaway, Trip
+from tours.models.action import attention_counts
 from tours.page_versions import TripPage, trip_version
 from tours.scope import scoped
 
 from .access import reviewer_area
+from .followup import attention_figures
 from .forms import (
     ActionFromTakeawaysForm,
     DecisionForm,
@@ -53,6 +55,7 @@ def desk(request):
         red=Count("pk", filter=Q(warning="red")),
         yellow=Count("pk", filter=Q(warning="yellow")),
         blue=Count("pk", filter=Q(warning="blue")),
+        **attention_counts(),
     )
     watched = (
         scoped(ActionItem.objects.filter(watchers=user), user)
@@ -69,6 +72,7 @@ def desk(request):
             "submitted": [t for t in waiting if t.status == Trip.Status.SUBMITTED],
             "with_pending": [t for t in waiting if t.status != Trip.Status.SUBMITTED],
             "warnings": warnings,
+            "attention": attention_figures(counts=warnings),
             "watched": watched,
             "edited": unread_edits(trips),
         },

@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from people.models import person_name
 from people.scope import scope_of, why_nothing
 from tours.wording import nested_quotes as _nested_quotes
 
@@ -60,3 +61,9 @@ def acting_for(context) -> str:
         return ""  # action owners act for no department; their unit is on their items
     scope = scope_of(user)
     return "" if scope.everything or scope.organization is None else scope.organization.name
+
+
+@register.filter(name="person_name")
+def person_name_filter(user):
+    """A user account shown as its person: 钱正华, not "leader"."""
+    return person_name(user)
