@@ -19,6 +19,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from tests import factories, files
+from tours.models import DeadlineExtension, SupervisionNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ LEADERS_POST = expect(403, anonymous=LOGIN, leader=405, superuser=405)
 LEADERS_MISSING = expect(403, anonymous=LOGIN, leader=404, superuser=404)
 OWNERS = expect(403, anonymous=LOGIN, owner=200, superuser=200)
 OWNERS_THEIRS = expect(403, anonymous=LOGIN, owner=404, superuser=200)
+OWNERS_POST = expect(403, anonymous=LOGIN, owner=405, superuser=405)
 # Evidence: staff with view permission and the item's owners; 404 to everyone else.
 EVIDENCE_MINE = expect(200, anonymous=LOGIN, outsider=404)
 EVIDENCE_THEIRS = expect(200, anonymous=LOGIN, outsider=404, owner=404)
@@ -119,11 +121,21 @@ TABLE = [
     ("/review/actions/999999/", LEADERS_MISSING),
     ("/review/actions/{mine}/watch/", LEADERS_POST),
     ("/review/actions/{mine}/close/", LEADERS_POST),
+    ("/review/actions/{mine}/return/", LEADERS_POST),
+    ("/review/actions/{mine}/notice/", LEADERS_POST),
+    ("/review/actions/{mine}/subtasks/", LEADERS_POST),
+    ("/review/actions/?attention=extension", LEADERS),
+    ("/review/extensions/{extension}/decide/", LEADERS_POST),
+    ("/review/instructions/{instruction}/", LEADERS),
+    ("/review/instructions/999999/", LEADERS_MISSING),
     # Action owners.
     ("/my-actions/", OWNERS),
     ("/my-actions/{mine}/", OWNERS),
     ("/my-actions/{theirs}/", OWNERS_THEIRS),
     ("/my-actions/999999/", expect(403, anonymous=LOGIN, owner=404, superuser=404)),
+    ("/my-actions/{mine}/acknowledge/", OWNERS_POST),
+    ("/my-actions/{mine}/extension/", OWNERS_POST),
+    ("/my-actions/notices/{notice}/acknowledge/", OWNERS_POST),
     # Evidence files.
     ("{evidence_mine}", EVIDENCE_MINE),
     ("{evidence_theirs}", EVIDENCE_THEIRS),
@@ -177,6 +189,11 @@ def world(owner):
         "evidence_mine": evidence(mine),
         "evidence_theirs": evidence(theirs),
         "evidence_published": evidence(theirs, evidence_is_public=True),
+        "extension": DeadlineExtension.objects.create(
+            action=mine, due_date=mine.due_date.replace(year=2099), reason="用地报批"
+        ).pk,
+        "notice": SupervisionNotice.objects.create(action=mine, level="red", text="请报送").pk,
+        "instruction": factories.InstructionFactory(trip=published).pk,
     }
 
 

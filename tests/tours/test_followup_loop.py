@@ -403,3 +403,143 @@ class TestCompletionReport:
         assert "编制产业链图谱" in reports[0].body and "图谱已印发" in reports[0].body
         instruction.refresh_from_db()
         assert instruction.feedback_sent_at is not None
+
+
+def page(client, name, pk):
+    from django.urls import reverse
+
+    return reverse(f"tours:{name}", args=[pk])
+
+
+class TestOwnersPages:
+    def test_an_owner_signs_for_asks_for_time_and_acknowledges_on_the_items_page(
+        self, client, mine, owner, leader
+    ):
+        notice = issue_notice(action=mine, user=leader, level="red", text="请本周报送方案")
+        client.force_login(owner)
+        body = client.get(page(client, "my-action", mine.pk)).content.decode()
+        assert "签收交办事项" in body and "请本周报送方案" in body
+        client.post(page(client, "my-action-acknowledge", mine.pk))
+        client.post(page(client, "my-notice-acknowledge", notice.pk))
+        client.post(
+            page(client, "my-action-extension", mine.pk),
+            {"due_date": "2024-09-30", "reason": "用地报批尚在省厅审核"},
+        )
+        mine.refresh_from_db()
+        notice.refresh_from_db()
+        assert mine.is_acknowledged and notice.is_acknowledged
+        assert mine.extensions.pending().get().due_date == datetime.date(2024, 9, 30)
+        body = client.get(page(client, "my-action", mine.pk)).content.decode()
+        assert "正在等待领导审批" in body
+
+    def test_an_extension_to_a_past_date_is_refused_on_its_field_and_the_reason_kept(
+        self, client, mine, owner
+    ):
+        client.force_login(owner)
+        response = client.post(
+            page(client, "my-action-extension", mine.pk),
+            {"due_date": "2024-03-01", "reason": "用地报批尚在省厅审核"},
+        )
+        form = response.context["extension_form"]
+        assert form.errors["due_date"] == ["申请延至的日期必须晚于今天。"]
+        assert form["reason"].value() == "用地报批尚在省厅审核"
+        assert not mine.extensions.exists()
+
+    def test_a_returned_items_page_shows_the_leaders_comment(self, client, mine, owner, leader):
+        return_action(action=done(mine, owner), user=leader, comment="请补充验收报告")
+        client.force_login(owner)
+        body = client.get(page(client, "my-action", mine.pk)).content.decode()
+        assert "退回重办" in body and "请补充验收报告" in body
+
+    def test_a_co_unit_sees_the_item_in_its_list_marked_as_helping(
+        self, client, mine, helper_unit_owner
+    ):
+        mine.support_organizations.add(helper_unit_owner.participant.organization)
+        client.force_login(helper_unit_owner)
+        assert mine.title in client.get("/my-actions/").content.decode()
+        body = client.get(page(client, "my-action", mine.pk)).content.decode()
+        assert "协办单位" in body
+        assert "签收交办事项" not in body  # the lead unit signs, not the co-unit
+
+
+class TestLeadersPages:
+    def test_a_return_without_a_comment_shows_the_error_on_the_page(
+        self, client, mine, owner, leader
+    ):
+        done(mine, owner)
+        client.force_login(leader)
+        response = client.post(page(client, "review-action-return", mine.pk), {"comment": ""})
+        assert response.context["return_form"].errors["comment"] == ["请写明还需要做什么。"]
+        mine.refresh_from_db()
+        assert mine.status == Status.DONE
+
+    def test_a_leader_splits_decides_and_issues_from_the_items_page(
+        self, client, mine, owner, leader
+    ):
+        extension = request_extension(
+            action=mine, user=owner, due_date=datetime.date(2024, 8, 1), reason="资金未到位"
+        )
+        client.force_login(leader)
+        unit = owner.participant.organization
+        client.post(
+            page(client, "review-action-subtask", mine.pk),
+            {"title": "完成选址", "owner_organization": unit.pk, "weight": "2"},
+        )
+        client.post(
+            page(client, "review-extension-decide", extension.pk), {"approve": "1", "comment": ""}
+        )
+        client.post(
+            page(client, "review-action-notice", mine.pk), {"level": "yellow", "text": "请加快"}
+        )
+        mine.refresh_from_db()
+        assert mine.subtasks.get().weight == 2
+        assert mine.due_date == datetime.date(2024, 8, 1)
+        assert mine.notices.get().level == "yellow"
+        body = client.get(page(client, "review-action", mine.pk)).content.decode()
+        assert "完成选址" in body and "批准延期" in body and "督办" in body
+
+    def test_the_overview_counts_what_needs_attention_and_links_to_it(
+        self, client, mine, owner, leader
+    ):
+        request_extension(
+            action=mine, user=owner, due_date=datetime.date(2024, 8, 1), reason="资金未到位"
+        )
+        client.force_login(leader)
+        response = client.get("/review/actions/")
+        figures = {f["kind"]: f["count"] for f in response.context["attention"]}
+        assert figures == {"awaiting": 0, "extension": 1, "notice": 0, "unsigned": 1}
+        listed = client.get("/review/actions/?attention=extension").context["page"]
+        assert [a.pk for a in listed] == [mine.pk]
+
+    def test_an_instructions_page_shows_how_each_item_is_handled(self, client, leader, owner):
+        instruction = factories.InstructionFactory(trip=factories.TripFactory())
+        factories.ActionItemFactory(
+            trip=instruction.trip, source_instruction=instruction, title="编制产业链图谱"
+        )
+        client.force_login(leader)
+        body = client.get(page(client, "review-instruction-detail", instruction.pk)).content
+        assert "编制产业链图谱" in body.decode() and "办理情况" in body.decode()
+
+
+@pytest.mark.parametrize("scale", [1, 5])
+def test_the_items_pages_stay_within_budget_however_long_the_loop(
+    client, mine, owner, leader, scale, django_assert_max_num_queries
+):
+    unit = owner.participant.organization
+    mine.support_organizations.add(*factories.OrganizationFactory.create_batch(scale))
+    for i in range(scale):
+        add_subtask(action=mine, user=leader, title=f"子任务{i}", owner_organization=unit)
+        issue_notice(action=mine, user=leader, level="reminder", text=f"催办{i}")
+    for subtask in mine.subtasks.all():
+        post_action_update(action=subtask, user=owner, progress=100, note="完成")
+        return_action(action=subtask, user=leader, comment="补充材料")
+    request_extension(action=mine, user=owner, due_date=datetime.date(2024, 9, 1), reason="延期")
+    for user, name, budget in ((owner, "my-action", 14), (leader, "review-action", 16)):
+        client.force_login(user)
+        with django_assert_max_num_queries(budget):
+            assert client.get(page(client, name, mine.pk)).status_code == 200
+    client.force_login(leader)
+    instruction = factories.InstructionFactory(trip=mine.trip)
+    mine.subtasks.update(source_instruction=instruction)
+    with django_assert_max_num_queries(10):
+        client.get(page(client, "review-instruction-detail", instruction.pk))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -212,18 +212,20 @@ class TimelineEntry:
 
 def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> list[TimelineEntry]:
     """Every step of `action` in time order, from the rows its page has already read."""
-    entries = [TimelineEntry(action.created_at, "assigned", _t("Assigned"), who=action.created_by)]
+    entries = [
+        TimelineEntry(action.created_at, "assigned", gettext("Assigned"), who=action.created_by)
+    ]
     if action.acknowledged_at:
         entries.append(
             TimelineEntry(
-                action.acknowledged_at, "signed", _t("Signed for"), who=action.acknowledged_by
+                action.acknowledged_at, "signed", gettext("Signed for"), who=action.acknowledged_by
             )
         )
     for update in updates:
         label = (
-            _t("Progress from a co-responsible unit")
+            gettext("Progress from a co-responsible unit")
             if update.is_from_support_unit
-            else _t("Progress reported")
+            else gettext("Progress reported")
         )
         entries.append(
             TimelineEntry(
@@ -235,7 +237,7 @@ def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> li
             TimelineEntry(
                 item.returned_at,
                 "returned",
-                _t("Returned for rework"),
+                gettext("Returned for rework"),
                 item.comment,
                 item.returned_by,
             )
@@ -245,7 +247,8 @@ def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> li
             TimelineEntry(
                 extension.requested_at,
                 "extension",
-                _t("More time asked for, to %(date)s") % {"date": date_format(extension.due_date)},
+                gettext("More time asked for, to %(date)s")
+                % {"date": date_format(extension.due_date)},
                 extension.reason,
                 extension.requested_by,
                 extension=extension,
@@ -278,11 +281,13 @@ def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> li
                 TimelineEntry(
                     notice.acknowledged_at,
                     "signed",
-                    _t("Notice acknowledged"),
+                    gettext("Notice acknowledged"),
                     who=notice.acknowledged_by,
                     notice=notice,
                 )
             )
     if action.closed_at:
-        entries.append(TimelineEntry(action.closed_at, "closed", _t("Verified and closed (销号)")))
+        entries.append(
+            TimelineEntry(action.closed_at, "closed", gettext("Verified and closed (销号)"))
+        )
     return sorted(entries, key=lambda entry: entry.at)
