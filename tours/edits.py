@@ -39,7 +39,9 @@ from .models import (
 # Fields only the services change (the workflow shows on the desk already), and
 # many-to-many fields, whose history costs queries per row.
 NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in TRIP_RECORDS}
-NOT_EDITS[ActionItem].add("source_takeaways")
+# Many-to-many fields are left out: diffing them costs a query per record, and the
+# item's own history shows them.
+NOT_EDITS[ActionItem] |= {"source_takeaways", "support_organizations"}
 
 # A new progress report is an owner's, through the follow-up loop; only later changes
 # to it are edits.
