@@ -112,3 +112,22 @@ def test_owner_and_leader_walk_the_loop(live_server, item, page_at, screenshot):
     assert item.notices.get().acknowledged_at is not None
     assert item.returns.count() == 1
     assert foreign == [[], []]
+
+
+def test_an_instructions_handling_reads_on_a_phone(live_server, item, leader, page_at, screenshot):
+    instruction = factories.InstructionFactory(trip=item.trip)
+    item.source_instruction = instruction
+    item.save()
+    factories.ActionItemFactory(
+        trip=item.trip,
+        source_instruction=instruction,
+        title="建立重点项目“一项目一专班”推进机制，每月通报进度",
+        owner_organization=item.owner_organization,
+        due_date=item.due_date,
+    )
+    page = page_at(375, 800)
+    sign_in(page, live_server, "leader")
+    page.goto(live_server.url + f"/review/instructions/{instruction.pk}/")
+    expect(page.get_by_role("link", name=ITEM)).to_be_visible()
+    assert not has_horizontal_overflow(page)
+    screenshot(page, "loop-instruction-375")
