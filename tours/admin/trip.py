@@ -39,6 +39,7 @@ from .office import TripOfficeMixin
 from .parts import say_sent_back
 from .photos import TripPhotosMixin
 from .search import IndexedSearchMixin
+from .writeups import WriteupImportViews
 
 
 class ProvinceListFilter(admin.SimpleListFilter):
@@ -168,6 +169,7 @@ class ActionItemInline(TripPartInline):
 
 @admin.register(Trip)
 class TripAdmin(
+    WriteupImportViews,
     TripOfficeMixin,
     TripPhotosMixin,
     IndexedSearchMixin,
@@ -248,8 +250,11 @@ class TripAdmin(
 
     def get_urls(self):
         submit = self.admin_site.admin_view(require_POST(self.submit_view))
+        writeup = self.admin_site.admin_view(self.writeup_view)
         return [
             path("<int:object_id>/submit/", submit, name="tours_trip_submit"),
+            path("writeup/", writeup, name="tours_trip_writeup_new"),
+            path("<int:object_id>/writeup/", writeup, name="tours_trip_writeup"),
             *super().get_urls(),
         ]
 
