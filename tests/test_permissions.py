@@ -89,6 +89,12 @@ TABLE = [
     # Office files for staff: imports change a trip; exports need only the right to read.
     ("/admin/tours/trip/{draft}/import/roster/", EDITORS),
     ("/admin/tours/trip/{draft}/import/itinerary/", EDITORS),
+    ("/admin/tours/trip/{draft}/writeup/", EDITORS),
+    ("/admin/tours/trip/writeup/", EDITORS),
+    (
+        "/admin/tours/trip/{submitted}/writeup/",
+        expect(LOGIN, editor=REDIRECT, leader=403, superuser=REDIRECT),
+    ),
     ("/admin/tours/trip/import/actions/template.xlsx", ADMIN),
     ("/admin/tours/trip/{published}/roster.xlsx", ADMIN),
     ("/admin/tours/trip/{draft}/report.docx", ADMIN),

@@ -113,9 +113,11 @@ def _long(label):
 
 
 class PersonProposal(ProposalForm):
-    name = forms.CharField(label=gettext_lazy("name"), widget=forms.TextInput(attrs={"size": 6}))
+    name = forms.CharField(
+        label=gettext_lazy("full name"), widget=forms.TextInput(attrs={"size": 6})
+    )
     title = _short(gettext_lazy("post"), size=30)
-    organization = _short(gettext_lazy("unit"), size=20)
+    organization = _short(gettext_lazy("organization"), size=20)
     is_host = forms.BooleanField(label=gettext_lazy("host side"), required=False)
 
 
@@ -196,7 +198,11 @@ class IndicatorProposal(ProposalForm):
 
 
 class NewTripForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    title = forms.CharField(
+        label=gettext_lazy("title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "vTextField", "size": 60}),
+    )
     kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=Trip.Kind.choices)
     start_date = forms.DateField(
         label=gettext_lazy("start date"),
@@ -218,7 +224,7 @@ class NewTripForm(forms.Form):
 
 # Each kind of proposal: its prefix, form, the extraction's list and how a row starts.
 SECTIONS = [
-    ("person", PersonProposal, "people", gettext_lazy("People")),
+    ("person", PersonProposal, "people", gettext_lazy("People named")),
     ("visit", VisitProposal, "site_visits", gettext_lazy("Site visits")),
     ("quote", QuoteProposal, "quotes", gettext_lazy("Quotes")),
     ("takeaway", TakeawayProposal, "takeaways", gettext_lazy("Lessons, gaps and insights")),
