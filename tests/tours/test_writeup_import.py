@@ -254,3 +254,12 @@ class TestRefusals:
 
         with pytest.raises(PermissionDenied):
             import_writeup(user=owner, plan=WriteupPlan(), trip=draft)
+
+
+def test_a_writeup_in_traditional_characters_is_proposed_in_simplified(client, editor, draft):
+    text = (CORPUS / "07-traditional-yudu-jinjiang.txt").read_text(encoding="utf-8")
+    client.force_login(editor)
+    page = read(client, writeup_url(draft), text)
+    assert "原文为繁体字" in page.content.decode()
+    quotes = [form.initial["text"] for form in page.context["by_prefix"]["quote"].forms]
+    assert quotes and not any("們" in quote or "發" in quote for quote in quotes)
