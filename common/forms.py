@@ -1,4 +1,4 @@
-"""Form helpers shared by the apps' admins."""
+"""Form helpers shared by the apps' admins and staff pages."""
 
 
 def extend_form(form, *mixins, **attrs):
@@ -10,3 +10,15 @@ def extend_form(form, *mixins, **attrs):
     extended = type(form.__name__, (*mixins, form), attrs)
     extended.base_fields = form.base_fields
     return extended
+
+
+def share_choices(forms_, *names):
+    """Let every form of a formset reuse one list of choices per picker: one query each."""
+    shared = {}
+    for form in forms_:
+        for name in names:
+            field = form.fields[name]
+            if name not in shared:
+                # iter(): list() would first ask the choices for len(), a COUNT query.
+                shared[name] = list(iter(field.choices))
+            field.choices = shared[name]

@@ -263,3 +263,14 @@ def test_a_writeup_in_traditional_characters_is_proposed_in_simplified(client, e
     assert "原文为繁体字" in page.content.decode()
     quotes = [form.initial["text"] for form in page.context["by_prefix"]["quote"].forms]
     assert quotes and not any("們" in quote or "發" in quote for quote in quotes)
+
+
+@pytest.mark.parametrize("copies", [1, 3])
+def test_the_proposals_page_costs_the_same_queries_however_long_the_text(
+    client, editor, draft, copies, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    factories.OrganizationFactory.create_batch(5)
+    with django_assert_max_num_queries(7):
+        page = read(client, writeup_url(draft), "\n".join([PASSAGE] * copies))
+    assert len(page.context["by_prefix"]["action"].forms) >= copies

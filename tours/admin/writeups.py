@@ -20,6 +20,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.forms import share_choices
 from people.models import Organization
 from tours.models import SiteVisit, Takeaway, Trip
 from tours.scope import scoped
@@ -409,6 +410,7 @@ class WriteupImportViews:
             prefix: Section(prefix, form_class, attribute, title, extraction, data)
             for prefix, form_class, attribute, title in SECTIONS
         }
+        share_choices(sections["action"].forms, "owner_organization")
         trip_form = None
         if trip is None:
             trip_form = NewTripForm(

@@ -31,18 +31,6 @@ def add_service_errors(form, error):
         form.add_error(None, error)
 
 
-def share_choices(forms_, *names):
-    """Let every form of a formset reuse one list of choices per picker: one query each."""
-    shared = {}
-    for form in forms_:
-        for name in names:
-            field = form.fields[name]
-            if name not in shared:
-                # iter(): list() would first ask the choices for len(), a COUNT query.
-                shared[name] = list(iter(field.choices))
-            field.choices = shared[name]
-
-
 class DecisionForm(StalePageForm, forms.Form):
     """Adopt, feature or return the takeaways ticked on the desk (or the one clicked)."""
 

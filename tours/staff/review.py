@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.forms import share_choices
 from tours import services
 from tours.edits import unread_edits
 from tours.models import ActionItem, Takeaway, Trip
@@ -32,7 +33,6 @@ from .forms import (
     ReturnTripForm,
     SeenEditsForm,
     add_service_errors,
-    share_choices,
 )
 
 Pending = Takeaway.ReviewStatus.PENDING
