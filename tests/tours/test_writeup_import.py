@@ -271,6 +271,16 @@ def test_the_proposals_page_costs_the_same_queries_however_long_the_text(
 ):
     client.force_login(editor)
     factories.OrganizationFactory.create_batch(5)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         page = read(client, writeup_url(draft), "\n".join([PASSAGE] * copies))
     assert len(page.context["by_prefix"]["action"].forms) >= copies
+
+
+def test_a_person_who_exists_is_shown_and_saved_as_that_person(client, editor, draft):
+    known = factories.ParticipantFactory(name="王建军", title="七星街道党工委书记")
+    client.force_login(editor)
+    page = read(client, writeup_url(draft), PASSAGE)
+    assert "将关联已有记录：王建军" in page.content.decode()
+    response = client.post(writeup_url(draft), confirm_data(page, drop=("action",)))
+    assert response.status_code == 302
+    assert draft.takeaways.get(kind=Takeaway.Kind.QUOTE).speaker == known

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.forms import share_choices
-from people.models import Organization
+from people.models import Organization, Participant
 from tours.models import SiteVisit, Takeaway, Trip
 from tours.scope import scoped
 from tours.services.writeups import (
@@ -37,7 +37,7 @@ from tours.services.writeups import (
     can_import_writeup,
     import_writeup,
 )
-from tours.writeups import extract, read_file
+from tours.writeups import extract, match_organizations, match_people, read_file
 
 PAYLOAD_MAX_AGE = 2 * 60 * 60  # two hours from reading to saving
 MAX_CHARACTERS = 100_000
@@ -411,6 +411,7 @@ class WriteupImportViews:
             for prefix, form_class, attribute, title in SECTIONS
         }
         share_choices(sections["action"].forms, "owner_organization")
+        _show_matches(extraction, sections)
         trip_form = None
         if trip is None:
             trip_form = NewTripForm(
@@ -485,6 +486,22 @@ class WriteupImportViews:
             else reverse("admin:tours_trip_changelist"),
         }
         return TemplateResponse(request, "admin/tours/trip/import_writeup.html", context)
+
+
+def _show_matches(extraction, sections):
+    """Say on each person and visit which existing record it will be saved as."""
+    people = match_people(
+        extraction.people,
+        Participant.objects.filter(name__in={p.name for p in extraction.people}).select_related(
+            "organization"
+        ),
+    )
+    for form, person in zip(sections["person"].forms, extraction.people, strict=True):
+        form.match = people.get(person.name)
+    hosts = {v.host_organization for v in extraction.site_visits if v.host_organization}
+    units = match_organizations(hosts, Organization.objects.all()) if hosts else {}
+    for form, visit in zip(sections["visit"].forms, extraction.site_visits, strict=True):
+        form.match = units.get(visit.host_organization)
 
 
 def _fill_year(extraction, year):
