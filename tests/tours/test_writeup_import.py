@@ -284,3 +284,14 @@ def test_a_person_who_exists_is_shown_and_saved_as_that_person(client, editor, d
     response = client.post(writeup_url(draft), confirm_data(page, drop=("action",)))
     assert response.status_code == 302
     assert draft.takeaways.get(kind=Takeaway.Kind.QUOTE).speaker == known
+
+
+def test_questions_follow_those_the_trip_already_has(client, editor, draft):
+    factories.QuestionFactory(trip=draft, order=1)
+    text = "问题清单\n1.如何推进“工改工”？\n2.如何服务企业？\n"
+    client.force_login(editor)
+    page = read(client, writeup_url(draft), text)
+    assert len(page.context["by_prefix"]["question"].forms) == 2
+    response = client.post(writeup_url(draft), confirm_data(page))
+    assert response.status_code == 302
+    assert list(draft.questions.values_list("order", flat=True)) == [1, 2, 3]

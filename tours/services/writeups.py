@@ -7,7 +7,7 @@ record's history saying it came from the write-up.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,18 +109,7 @@ class WriteupPlan:
 
     @property
     def count(self) -> int:
-        return sum(
-            len(records)
-            for records in (
-                self.people,
-                self.site_visits,
-                self.quotes,
-                self.takeaways,
-                self.actions,
-                self.questions,
-                self.indicators,
-            )
-        )
+        return sum(len(getattr(self, kind.name)) for kind in fields(self))
 
 
 def can_import_writeup(user, trip: Trip | None = None) -> bool:
@@ -169,11 +158,13 @@ def import_writeup(*, user, plan: WriteupPlan, trip: Trip | None = None, new_tri
         takeaway = saved(f"takeaway-{index}", Takeaway(trip=trip, kind=draft.kind, text=draft.text))
         if takeaway is not None and draft.tags:
             takeaway.tags.add(*draft.tags)
-    for index, draft in enumerate(plan.questions, start=trip.questions.count() + 1):
+    asked = trip.questions.count()
+    for index, draft in enumerate(plan.questions):
         saved(
-            f"question-{index - 1}",
-            Question(trip=trip, text=draft.text, answer=draft.answer, order=index),
+            f"question-{index}",
+            Question(trip=trip, text=draft.text, answer=draft.answer, order=asked + index + 1),
         )
+    compared = trip.indicators.count()
     for index, draft in enumerate(plan.indicators):
         saved(
             f"indicator-{index}",
@@ -185,7 +176,7 @@ def import_writeup(*, user, plan: WriteupPlan, trip: Trip | None = None, new_tri
                 benchmark_value=draft.value,
                 home_value=draft.home_value,
                 note=draft.note,
-                order=index,
+                order=compared + index + 1,
             ),
         )
     for index, draft in enumerate(plan.actions):
