@@ -295,3 +295,15 @@ def test_questions_follow_those_the_trip_already_has(client, editor, draft):
     response = client.post(writeup_url(draft), confirm_data(page))
     assert response.status_code == 302
     assert list(draft.questions.values_list("order", flat=True)) == [1, 2, 3]
+
+
+def test_a_refused_question_is_named_by_its_place_among_the_kept_ones(editor, draft):
+    from django.core.exceptions import ValidationError
+
+    from tours.services.writeups import QuestionDraft, WriteupPlan, import_writeup
+
+    factories.QuestionFactory(trip=draft, order=1)
+    plan = WriteupPlan(questions=[QuestionDraft(text="")])
+    with pytest.raises(ValidationError) as refused:
+        import_writeup(user=editor, plan=plan, trip=draft)
+    assert list(refused.value.message_dict) == ["question-0"]
