@@ -72,7 +72,10 @@ def actions():
         action=late, level="yellow", text="请加快", issued_at=at(2024, 6, 1, 2)
     )
     SupervisionNotice.objects.create(
-        action=late, level="red", text="挂牌督办", issued_at=at(2024, 7, 1, 17)  # 2 July
+        action=late,
+        level="red",
+        text="挂牌督办",
+        issued_at=at(2024, 7, 1, 17),  # 2 July
     )
     factories.ActionItemFactory(
         trip=trip, title="设立企业服务专员", status="done", progress=100,
