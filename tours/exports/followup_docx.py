@@ -217,9 +217,15 @@ class _FollowUpWriter:
             _("State: %(status)s, %(progress)d%% done")
             % {"status": item.get_status_display(), "progress": item.progress}
         ]
-        for extra in (warning_text(item), verification_text(item)):
-            if extra:
-                parts.append(extra)
+        if item.status == Status.DONE:
+            parts.append(_("Awaiting verification (待审结)"))
+        elif item.closed_at:
+            parts.append(
+                _("closed on %(date)s")
+                % {"date": chinese_date(timezone.localdate(item.closed_at))}
+            )
+        if warning_text(item):
+            parts.append(warning_text(item))
         return "；".join(parts) + "。"
 
     @staticmethod

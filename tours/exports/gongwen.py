@@ -141,11 +141,17 @@ def _child(parent, tag, **attributes):
 class GongwenDocument:
     """A python-docx Document with the house styles and helpers to write a report."""
 
-    def __init__(self, *, numbered: bool = True):
+    def __init__(self, *, numbered: bool = True, character_grid: bool = True):
         """`numbered=False` leaves the first pages (a cover, a table of contents) without page
         numbers; `start_numbered_part()` then starts the numbered pages at 1.
+
+        `character_grid=False` sets the page without the document grid (still 22 lines of
+        fixed spacing): a one-page form (督办通知单), whose body type then takes its own width
+        everywhere. On the grid LibreOffice gives each character two cells and snaps a
+        table's rows to whole lines, which pushes a full page onto a second one.
         """
         self.numbered = numbered
+        self.character_grid = character_grid
         self.document = new_document()
         self._clean_template()
         self._define_styles()
@@ -251,13 +257,10 @@ class GongwenDocument:
         section.top_margin, section.bottom_margin = TOP, BOTTOM
         section.left_margin, section.right_margin = LEFT, RIGHT
         # The template's sectPr has a docGrid (lines only), in its place in the schema.
-        _child(
-            section._sectPr,
-            "w:docGrid",
-            type="linesAndChars",
-            linePitch=str(LINE.twips),
-            charSpace=str(CHAR_SPACE),
-        )
+        grid = {"type": "default", "linePitch": str(LINE.twips)}
+        if self.character_grid:
+            grid.update(type="linesAndChars", charSpace=str(CHAR_SPACE))
+        _child(section._sectPr, "w:docGrid", **grid)
         section.header_distance = Mm(15)
         section.footer_distance = Mm(22)
         if self.numbered:
@@ -417,7 +420,7 @@ class GongwenDocument:
                     cell.width = Mm(width)
         return table
 
-    def form_table(self, rows: list[tuple[str, str]], *, widths_mm=(32, 124)):
+    def form_table(self, rows: list[tuple[str, str]], *, widths_mm=(26, 130)):
         """A form of label and value rows (a 督办单's 督办事项 | …), labels in 黑体, centred.
 
         Rows never break across a page; a value may run to several lines (\n).
@@ -434,6 +437,10 @@ class GongwenDocument:
             self._cell(cells[1], lines[0])
             for line in lines[1:]:
                 self._cell(cells[1], line, paragraph=cells[1].add_paragraph())
+            # A little air above and below each row: a form is read and written on.
+            for cell in cells:
+                cell.paragraphs[0].paragraph_format.space_before = Pt(2)
+                cell.paragraphs[-1].paragraph_format.space_after = Pt(2)
         for row in table.rows:
             _child(row._tr.get_or_add_trPr(), "w:cantSplit")
         for column, width in zip(table.columns, widths_mm, strict=True):

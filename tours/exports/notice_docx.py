@@ -2,9 +2,10 @@
 
 Offices print the red one (挂牌督办) and hand it over to be signed for; any level prints
 the same way. Title and number (督办〔2026〕12号) above a red separator line, the units it
-is addressed to, the notice's text, the item as a form (督办事项, 任务来源, 主办/协办单位,
-完成时限 with the original one, 当前进展, 督办人), the issuing office and date, and a 签收
-line, filled in once the notice is acknowledged.
+is addressed to, then a form: level, 督办事项, 任务来源, 主办/协办单位, 完成时限 with the
+original one, 当前进展, the notice's text (督办要求), 督办人, and a 签收 line, filled in once
+the notice is acknowledged; the issuing office and date below. The text is in the form,
+whose lines sit off the page grid, so a long notice still fits on one page.
 """
 
 from django.utils import timezone, translation
@@ -50,25 +51,15 @@ def _write(notice: SupervisionNotice) -> GongwenDocument:
     trip = action.trip
     office = trip.organizer.name if trip.organizer else ""
     issued = timezone.localdate(notice.issued_at)
-    doc = GongwenDocument()
-    doc.title(_("Supervision notice form"))
-    doc.centered(f"{notice_number(notice)}　{notice.get_level_display()}")
-    doc.rule()
-
-    addressees = action.owner_organization.name
     helpers = support_units(action)
-    if helpers:
-        addressees += _(" (co-responsible: %(units)s)") % {"units": helpers}
+    doc = GongwenDocument(character_grid=False)
+    # Half a line under the title, not the report's whole one: the form must fit one page.
+    doc.title(_("Supervision notice form")).paragraph_format.space_after = Pt(14)
+    doc.centered(notice_number(notice))
+    doc.rule()
+    # 主送: the lead unit, then the co-responsible ones, as an official text addresses them.
+    addressees = "、".join(filter(None, [action.owner_organization.name, helpers]))
     doc.paragraph(f"{addressees}：").paragraph_format.first_line_indent = Pt(0)
-    for line in notice.text.splitlines():
-        if line.strip():
-            doc.paragraph(line.strip())
-    doc.paragraph(
-        _(
-            "Please sign for this notice on receipt, and report how the item is handled "
-            "within the time limit."
-        )
-    )
 
     source = trip.title
     if action.source_instruction_id:
@@ -80,28 +71,29 @@ def _write(notice: SupervisionNotice) -> GongwenDocument:
         "status": action.get_status_display(),
         "progress": action.progress,
     }
-    rows = [
-        (_("Supervised item"), action.title),
-        (_("Source"), source),
-        (_("Lead unit (主办)"), action.owner_organization.name),
-        (_("Co-responsible units"), helpers or "—"),
-        (_("Responsible person"), action.owner.name if action.owner else "—"),
-        (_("Due date"), due_text(action)),
-        (_("Progress so far"), progress),
-        (
-            _("Issued by"),
-            _("%(name)s, %(date)s")
-            % {"name": person_name(notice.issued_by) or "—", "date": chinese_date(issued)},
-        ),
-    ]
-    doc.form_table(rows)
-
+    doc.form_table(
+        [
+            (_("Level"), notice.get_level_display()),
+            (_("Supervised item"), action.title),
+            (_("Source"), source),
+            (_("Lead unit (主办)"), action.owner_organization.name),
+            (_("Co-responsible units"), helpers or "—"),
+            (_("Responsible person"), action.owner.name if action.owner else "—"),
+            (_("Due date"), due_text(action)),
+            (_("Progress so far"), progress),
+            (_("What is required"), notice.text.strip()),
+            (
+                _("Issued by"),
+                _("%(name)s, %(date)s")
+                % {"name": person_name(notice.issued_by) or "—", "date": chinese_date(issued)},
+            ),
+            (_("Signed for"), _signature_line(notice)),
+        ]
+    )
     doc.paragraph()
     if office:
         doc.right(office, indent_chars=4)
     doc.right(chinese_date(issued), indent_chars=4)
-    doc.paragraph()
-    doc.paragraph(_signature_line(notice)).paragraph_format.first_line_indent = Pt(0)
     return doc
 
 
@@ -111,6 +103,6 @@ def _signature_line(notice: SupervisionNotice) -> str:
         who = person_name(notice.acknowledged_by) or "—"
         when = chinese_date(timezone.localdate(notice.acknowledged_at))
     else:
-        who = "＿" * 6
+        who = "　" * 4
         when = _("____ year __ month __ day")
     return _("Signed for by: %(who)s    Signed for on: %(when)s") % {"who": who, "when": when}
