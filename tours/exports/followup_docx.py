@@ -22,7 +22,6 @@ from .followup_text import (
     due_text,
     latest_notice_text,
     support_units,
-    verification_text,
     warning_text,
 )
 from .gongwen import INDENT, GongwenDocument, chinese_date, date_span
@@ -221,8 +220,7 @@ class _FollowUpWriter:
             parts.append(_("Awaiting verification (待审结)"))
         elif item.closed_at:
             parts.append(
-                _("closed on %(date)s")
-                % {"date": chinese_date(timezone.localdate(item.closed_at))}
+                _("closed on %(date)s") % {"date": chinese_date(timezone.localdate(item.closed_at))}
             )
         if warning_text(item):
             parts.append(warning_text(item))
