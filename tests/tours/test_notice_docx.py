@@ -16,7 +16,10 @@ from tours.models import SupervisionNotice
 pytestmark = pytest.mark.django_db
 
 UTC = datetime.UTC
-TEXT = "该事项已超过调整后的完成时限，至今仍未形成常态化机制。现予挂牌督办，请于7月10日前报送整改措施。"
+TEXT = (
+    "该事项已超过调整后的完成时限，至今仍未形成常态化机制。"
+    "现予挂牌督办，请于7月10日前报送整改措施。"
+)
 
 
 @pytest.fixture
