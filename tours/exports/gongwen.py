@@ -439,8 +439,8 @@ class GongwenDocument:
                 self._cell(cells[1], line, paragraph=cells[1].add_paragraph())
             # A little air above and below each row: a form is read and written on.
             for cell in cells:
-                cell.paragraphs[0].paragraph_format.space_before = Pt(2)
-                cell.paragraphs[-1].paragraph_format.space_after = Pt(2)
+                cell.paragraphs[0].paragraph_format.space_before = Pt(1)
+                cell.paragraphs[-1].paragraph_format.space_after = Pt(1)
         for row in table.rows:
             _child(row._tr.get_or_add_trPr(), "w:cantSplit")
         for column, width in zip(table.columns, widths_mm, strict=True):

@@ -90,10 +90,12 @@ def _write(notice: SupervisionNotice) -> GongwenDocument:
             (_("Signed for"), _signature_line(notice)),
         ]
     )
-    doc.paragraph()
-    if office:
-        doc.right(office, indent_chars=4)
-    doc.right(chinese_date(issued), indent_chars=4)
+    # Half a line of space above the signature, where a report leaves a whole blank line.
+    signature = [office, chinese_date(issued)] if office else [chinese_date(issued)]
+    for n, line in enumerate(signature):
+        paragraph = doc.right(line, indent_chars=4)
+        if n == 0:
+            paragraph.paragraph_format.space_before = Pt(14)
     return doc
 
 
