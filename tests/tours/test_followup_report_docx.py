@@ -124,7 +124,7 @@ def test_the_report_opens_with_the_title_and_the_figures(client, leader, trip):
     assert paragraphs[0] == TITLE
     assert paragraphs[1] == (
         "赴广东中山学习考察（2024年2月26日至3月1日）共形成落实事项3项，分解子任务1项。"
-        "截至2024年7月15日，已审结销号1项，已完成待审结1项，正在推进1项，尚未启动0项；"
+        "截至2024年7月15日，已审结销号1项，已完成待审结1项，正在推进1项；"
         "其中逾期1项，经批准延期1项。现将各事项落实情况报告如下："
     )
     assert paragraphs[-2:] == ["中共梁平区委组织部", "2024年7月15日"]

@@ -154,14 +154,16 @@ class _FollowUpWriter:
         if f["subtasks"]:
             text += _(", split into %(count)d sub-tasks") % {"count": f["subtasks"]}
         text += "。" + _("As of %(date)s, ") % {"date": chinese_date(timezone.localdate())}
-        states = [
-            _("%(count)d closed after verification") % {"count": f["closed"]},
-            _("%(count)d done and awaiting verification") % {"count": f["done"]},
-            _("%(count)d in progress") % {"count": f["in_progress"]},
-            _("%(count)d not started") % {"count": f["not_started"]},
-        ]
-        if f["cancelled"]:
-            states.append(_("%(count)d cancelled") % {"count": f["cancelled"]})
+        # The closed ones always, the other states when there are any.
+        states = [_("%(count)d closed after verification") % {"count": f["closed"]}]
+        for key, words in (
+            ("done", _("%(count)d done and awaiting verification")),
+            ("in_progress", _("%(count)d in progress")),
+            ("not_started", _("%(count)d not started")),
+            ("cancelled", _("%(count)d cancelled")),
+        ):
+            if f[key]:
+                states.append(words % {"count": f[key]})
         text += "，".join(states)
         text += "；" + _("%(overdue)d overdue, %(extended)d given more time with approval") % {
             "overdue": f["overdue"],
