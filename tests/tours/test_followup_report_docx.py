@@ -127,7 +127,8 @@ def test_the_report_opens_with_the_title_and_the_figures(client, leader, trip):
         "截至2024年7月15日，已审结销号1项，已完成待审结1项，正在推进1项；"
         "其中逾期1项，经批准延期1项。现将各事项落实情况报告如下："
     )
-    assert paragraphs[-2:] == ["中共梁平区委组织部", "2024年7月15日"]
+    appendix = paragraphs.index("附件")
+    assert paragraphs[appendix - 2 : appendix] == ["中共梁平区委组织部", "2024年7月15日"]
 
 
 def test_each_commitment_gives_units_dates_state_progress_evidence_and_supervision(
@@ -213,3 +214,27 @@ def test_the_report_reads_a_fixed_number_of_queries(
             SupervisionNotice.objects.create(action=item, level="yellow", text="督办")
         with django_assert_max_num_queries(9):
             assert client.get(url(trip)).status_code == 200
+
+
+def test_the_appendix_lists_every_commitment_with_its_sub_tasks_numbered_under_it(
+    client, leader, trip
+):
+    document = Document(io.BytesIO(download(client, leader, trip).content))
+    assert "附件：落实事项一览表" in texts(document.paragraphs)
+    (table,) = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["序号", "落实事项", "主办单位", "完成时限", "状态", "完成进度"]
+    assert rows[1:] == [
+        ["1", "设立企业服务专员", "梁平区发展改革委", "2024年4月30日", "已销号", "100%"],
+        ["2", "建立季度对接会制度", "梁平区招商投资促进中心", "2024年6月30日", "推进中", "40%"],
+        ["2.1", "起草对接会工作方案", "梁平区招商投资促进中心", "2024年5月15日", "已完成", "100%"],
+        ["3", "编制产业链招商图谱", "梁平区经济信息委", "2024年12月31日", "已完成", "100%"],
+    ]
+
+
+def test_a_trip_without_commitments_says_so(client, leader):
+    trip = factories.TripFactory(title="赴浙江安吉学习考察")
+    paragraphs = texts(paragraphs_of(download(client, leader, trip)))
+    assert paragraphs[0] == "关于赴浙江安吉学习考察成果落实情况的报告"
+    assert "暂无。" in paragraphs
+    assert "附件：落实事项一览表" not in paragraphs

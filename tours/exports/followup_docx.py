@@ -134,10 +134,52 @@ class _FollowUpWriter:
                     bold_lead=f"{n}. ",
                 )
         doc.paragraph()
+        if self.report.items:
+            doc.paragraph(_("Appendix: list of commitments"))
+            doc.paragraph()
         if trip.organizer:
             doc.right(trip.organizer.name, indent_chars=4)
         doc.right(chinese_date(timezone.localdate()), indent_chars=4)
+        if self.report.items:
+            self.appendix()
         return doc
+
+    def appendix(self):
+        """附件 落实事项一览表: one row an item, its sub-tasks numbered under it (1.1, 1.2)."""
+        doc = self.doc
+        # A break before the label, not a paragraph holding one: when the signature ends a
+        # page, such a paragraph would begin the next and leave it blank.
+        doc.label(_("Appendix")).paragraph_format.page_break_before = True
+        doc.title(_("List of commitments"))
+        rows = []
+        for n, item in enumerate(self.report.items, start=1):
+            rows.append(self._row(str(n), item))
+            for m, subtask in enumerate(item.report_subtasks, start=1):
+                rows.append(self._row(f"{n}.{m}", subtask))
+        doc.table(
+            [
+                _("No."),
+                _("Commitment"),
+                _("Lead unit (主办)"),
+                _("Due date"),
+                _("Status"),
+                _("Share done"),
+            ],
+            rows,
+            widths_mm=[14, 44, 34, 28, 19, 17],
+        )
+
+    @staticmethod
+    def _row(number: str, item) -> list[str]:
+        due = chinese_date(item.due_date) if item.due_date else "—"
+        return [
+            number,
+            item.title,
+            item.owner_organization.name,
+            due,
+            item.get_status_display(),
+            f"{item.progress}%",
+        ]
 
     def _all_items(self):
         for item in self.report.items:
