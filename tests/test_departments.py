@@ -21,7 +21,7 @@ from people.models import Organization
 from tests import factories, files
 from tests.admin_forms import form_data
 from tours import services
-from tours.models import ActionItem, Takeaway, Trip
+from tours.models import ActionItem, SupervisionNotice, Takeaway, Trip
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def b(other_department, owner):
         "ours": ours.pk,
         "update": update.pk,
         "evidence": update.evidence.url,
+        "notice": SupervisionNotice.objects.create(action=action, level="red", text="督办").pk,
     }
 
 
@@ -97,6 +98,8 @@ B_PAGES = [
     ("/review/trips/{submitted}/", REVIEWING),
     ("/review/trips/{published}/", REVIEWING),
     ("/review/actions/{action}/", REVIEWING),
+    ("/review/trips/{published}/followup.docx", REVIEWING),
+    ("/review/notices/{notice}/notice.docx", REVIEWING),
     ("{evidence}", BOTH),
 ]
 

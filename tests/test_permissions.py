@@ -120,6 +120,9 @@ TABLE = [
     ("/review/trips/{submitted}/return/", LEADERS_POST),
     ("/review/trips/{published}/archive/", LEADERS_POST),
     ("/review/trips/{published}/edits-seen/", LEADERS_POST),
+    ("/review/trips/{published}/followup.docx", LEADERS),
+    ("/review/trips/{draft}/followup.docx", LEADERS),
+    ("/review/trips/999999/followup.docx", LEADERS_MISSING),
     ("/review/actions/", LEADERS),
     ("/review/actions/?warning=red", LEADERS),
     ("/review/actions/{mine}/", LEADERS),
@@ -132,6 +135,8 @@ TABLE = [
     ("/review/actions/{mine}/subtasks/", LEADERS_POST),
     ("/review/actions/?attention=extension", LEADERS),
     ("/review/extensions/{extension}/decide/", LEADERS_POST),
+    ("/review/notices/{notice}/notice.docx", LEADERS),
+    ("/review/notices/999999/notice.docx", LEADERS_MISSING),
     ("/review/instructions/{instruction}/", LEADERS),
     ("/review/instructions/999999/", LEADERS_MISSING),
     # Action owners.

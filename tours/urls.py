@@ -57,6 +57,11 @@ urlpatterns = [
     path("review/trips/<int:pk>/return/", review.trip_return, name="review-return"),
     path("review/trips/<int:pk>/archive/", review.trip_archive, name="review-archive"),
     path("review/trips/<int:pk>/edits-seen/", review.edits_seen, name="review-edits-seen"),
+    path(
+        "review/trips/<int:pk>/followup.docx",
+        followup.trip_followup_docx,
+        name="review-followup-docx",
+    ),
     path("review/actions/", followup.overview, name="review-actions"),
     path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
     path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),
@@ -66,6 +71,7 @@ urlpatterns = [
     path(
         "review/actions/<int:pk>/subtasks/", followup.action_subtask, name="review-action-subtask"
     ),
+    path("review/notices/<int:pk>/notice.docx", followup.notice_docx, name="review-notice-docx"),
     path(
         "review/extensions/<int:pk>/decide/",
         followup.extension_decide,

@@ -20,7 +20,7 @@ import math
 from docx import Document as new_document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -66,6 +66,10 @@ PPR_AFTER_LINE_BREAKING = (
     "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
     "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
     "w:pPrChange",
+)  # fmt: skip
+PPR_AFTER_BORDER = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", *PPR_AFTER_LINE_BREAKING,
 )  # fmt: skip
 SETTINGS_AFTER_UPDATE_FIELDS = (
     "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
@@ -137,11 +141,17 @@ def _child(parent, tag, **attributes):
 class GongwenDocument:
     """A python-docx Document with the house styles and helpers to write a report."""
 
-    def __init__(self, *, numbered: bool = True):
+    def __init__(self, *, numbered: bool = True, character_grid: bool = True):
         """`numbered=False` leaves the first pages (a cover, a table of contents) without page
         numbers; `start_numbered_part()` then starts the numbered pages at 1.
+
+        `character_grid=False` sets the page without the document grid (still 22 lines of
+        fixed spacing): a one-page form (督办通知单), whose body type then takes its own width
+        everywhere. On the grid LibreOffice gives each character two cells and snaps a
+        table's rows to whole lines, which pushes a full page onto a second one.
         """
         self.numbered = numbered
+        self.character_grid = character_grid
         self.document = new_document()
         self._clean_template()
         self._define_styles()
@@ -247,13 +257,10 @@ class GongwenDocument:
         section.top_margin, section.bottom_margin = TOP, BOTTOM
         section.left_margin, section.right_margin = LEFT, RIGHT
         # The template's sectPr has a docGrid (lines only), in its place in the schema.
-        _child(
-            section._sectPr,
-            "w:docGrid",
-            type="linesAndChars",
-            linePitch=str(LINE.twips),
-            charSpace=str(CHAR_SPACE),
-        )
+        grid = {"type": "default", "linePitch": str(LINE.twips)}
+        if self.character_grid:
+            grid.update(type="linesAndChars", charSpace=str(CHAR_SPACE))
+        _child(section._sectPr, "w:docGrid", **grid)
         section.header_distance = Mm(15)
         section.footer_distance = Mm(22)
         if self.numbered:
@@ -413,9 +420,54 @@ class GongwenDocument:
                     cell.width = Mm(width)
         return table
 
+    def form_table(self, rows: list[tuple[str, str]], *, widths_mm=(26, 130)):
+        """A form of label and value rows (a 督办单's 督办事项 | …), labels in 黑体, centred.
+
+        Rows never break across a page; a value may run to several lines (\n).
+        """
+        table = self.document.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for label, value in rows:
+            cells = table.add_row().cells
+            self._cell(cells[0], label, bold=True, center=True)
+            cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            lines = str(value).split("\n")
+            self._cell(cells[1], lines[0])
+            for line in lines[1:]:
+                self._cell(cells[1], line, paragraph=cells[1].add_paragraph())
+            # A little air above and below each row: a form is read and written on.
+            for cell in cells:
+                cell.paragraphs[0].paragraph_format.space_before = Pt(1)
+                cell.paragraphs[-1].paragraph_format.space_after = Pt(1)
+        for row in table.rows:
+            _child(row._tr.get_or_add_trPr(), "w:cantSplit")
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_mm, strict=True):
+                cell.width = Mm(width)
+        return table
+
+    def rule(self, colour: str = "FF0000"):
+        """A full-width line (the red separator line under a 公文's header, 版头分隔线)."""
+        paragraph = self.document.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.line_spacing = Pt(8)
+        fmt.space_after = Pt(14)
+        border = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for name, value in (("val", "single"), ("sz", "12"), ("space", "1"), ("color", colour)):
+            bottom.set(qn(f"w:{name}"), value)
+        border.append(bottom)
+        paragraph._p.get_or_add_pPr().insert_element_before(border, *PPR_AFTER_BORDER)
+        return paragraph
+
     @staticmethod
-    def _cell(cell, text, *, bold=False, center=False):
-        paragraph = cell.paragraphs[0]
+    def _cell(cell, text, *, bold=False, center=False, paragraph=None):
+        paragraph = paragraph or cell.paragraphs[0]
         fmt = paragraph.paragraph_format
         fmt.first_line_indent = Pt(0)
         fmt.line_spacing = 1.15

@@ -2,7 +2,10 @@
 
 `build_ledger(actions)` takes any ActionItem queryset, so the admin (its changelist's
 filters) and the leaders' review desk (its own filters) export exactly what they show.
-Columns are a list of `LedgerColumn`s: adding the three-colour warning is one more entry.
+Columns are a list of `LedgerColumn`s, those offices keep: 主办/协办单位, 签收时间, 原定时限 and
+调整后时限 (once an approved extension moved it), the three-colour warning (预警, the cell
+filled in its colour), the latest supervision notice (最近督办) and the verification state
+(审结: 已销号, 待审结, 退回重办). Times are Beijing time, as the office reads them.
 """
 
 from collections.abc import Callable
@@ -19,9 +22,17 @@ from openpyxl.utils import get_column_letter
 from tours.models import ActionItem, Takeaway
 
 from .files import row_height, workbook_bytes
+from .followup_text import (
+    WARNING_COLOURS,
+    latest_notice_text,
+    support_units,
+    verification_text,
+    warning_text,
+)
 from .gongwen import chinese_date
 
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 OVERDUE_FILL = PatternFill("solid", fgColor="F8D7DA")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="808080")
@@ -37,6 +48,7 @@ class LedgerColumn:
     value: Callable
     number_format: str = ""
     centred: bool = False
+    colours: Callable | None = None  # action -> (fill, type) hex colours, or None
 
 
 def _latest_update(action) -> str:
@@ -45,20 +57,57 @@ def _latest_update(action) -> str:
     return f"{chinese_date(action.latest_update_date)}：{action.latest_update_note}"
 
 
+def _local(moment):
+    """A time as Excel holds it: Beijing time, without a zone (Excel has none)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _original_due(action):
+    return action.original_due_date if action.was_extended else action.due_date
+
+
+def _warning_colours(action):
+    return WARNING_COLOURS.get(getattr(action, "warning", ""))
+
+
 def columns() -> list[LedgerColumn]:
     return [
         LedgerColumn(_("No."), 6, lambda a, n: n, centred=True),
-        LedgerColumn(pgettext("ledger column", "Action"), 34, lambda a, n: a.title),
-        LedgerColumn(_("Source trip"), 24, lambda a, n: a.trip.title),
+        LedgerColumn(pgettext("ledger column", "Action"), 30, lambda a, n: a.title),
+        LedgerColumn(_("Source trip"), 22, lambda a, n: a.trip.title),
         LedgerColumn(
-            _("Source takeaway"), 30, lambda a, n: "\n".join(t.text for t in a.ledger_sources)
+            _("Source takeaway"), 26, lambda a, n: "\n".join(t.text for t in a.ledger_sources)
         ),
-        LedgerColumn(_("Lead unit"), 20, lambda a, n: a.owner_organization.name),
+        LedgerColumn(
+            pgettext("follow-up", "Lead unit"), 18, lambda a, n: a.owner_organization.name
+        ),
+        LedgerColumn(_("Co-responsible units"), 18, lambda a, n: support_units(a)),
         LedgerColumn(_("Responsible person"), 10, lambda a, n: a.owner.name if a.owner else ""),
-        LedgerColumn(_("Deadline"), 15, lambda a, n: a.due_date, DATE_FORMAT, centred=True),
-        LedgerColumn(_("Latest progress"), 40, lambda a, n: _latest_update(a)),
-        LedgerColumn(_("Share done"), 9, lambda a, n: a.progress / 100, "0%", centred=True),
-        LedgerColumn(_("Status"), 9, lambda a, n: a.get_status_display(), centred=True),
+        LedgerColumn(
+            _("Signed for at"),
+            17,
+            lambda a, n: _local(a.acknowledged_at),
+            DATETIME_FORMAT,
+            centred=True,
+        ),
+        LedgerColumn(
+            _("Original deadline"), 15, lambda a, n: _original_due(a), DATE_FORMAT, centred=True
+        ),
+        LedgerColumn(
+            _("Adjusted deadline"),
+            15,
+            lambda a, n: a.due_date if a.was_extended else None,
+            DATE_FORMAT,
+            centred=True,
+        ),
+        LedgerColumn(_("Latest progress"), 36, lambda a, n: _latest_update(a)),
+        LedgerColumn(_("Share done"), 8, lambda a, n: a.progress / 100, "0%", centred=True),
+        LedgerColumn(_("Status"), 8, lambda a, n: a.get_status_display(), centred=True),
+        LedgerColumn(
+            _("Warning"), 14, lambda a, n: warning_text(a), centred=True, colours=_warning_colours
+        ),
+        LedgerColumn(_("Latest supervision notice"), 20, lambda a, n: latest_notice_text(a)),
+        LedgerColumn(_("Verification"), 18, lambda a, n: verification_text(a)),
         LedgerColumn(
             _("Overdue?"), 8, lambda a, n: _("yes") if a.is_overdue else _("no"), centred=True
         ),
@@ -68,10 +117,16 @@ def columns() -> list[LedgerColumn]:
 def ledger_rows(actions):
     """The actions with everything a row shows, in a fixed number of queries."""
     sources = Takeaway.objects.order_by("id").only("id", "text")
+    if "warning" not in actions.query.annotations:  # the admin's list has it already
+        actions = actions.with_warning()
     return list(
         actions.with_latest_update()
+        .with_follow_up()
         .select_related("trip", "owner_organization", "owner")
-        .prefetch_related(Prefetch("source_takeaways", queryset=sources, to_attr="ledger_sources"))
+        .prefetch_related(
+            Prefetch("source_takeaways", queryset=sources, to_attr="ledger_sources"),
+            "support_organizations",
+        )
         .order_by(*(actions.query.order_by or ActionItem._meta.ordering))
     )
 
@@ -130,6 +185,10 @@ def _workbook(rows, title: str) -> Workbook:
                 cell.number_format = column.number_format
             if action.is_overdue:
                 cell.fill = OVERDUE_FILL
+            colours = column.colours(action) if column.colours else None
+            if colours:
+                cell.fill = PatternFill("solid", fgColor=colours[0])
+                cell.font = Font(name=FONT, size=10, bold=True, color=colours[1])
 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
     if rows:

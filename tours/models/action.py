@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Greatest, Least, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -143,6 +143,33 @@ class ActionItemQuerySet(TripContentQuerySet):
             latest_public_evidence=Subquery(
                 latest.with_publishable_evidence().values("evidence")[:1]
             ),
+        )
+
+    def with_follow_up(self):
+        """Annotate what the ledger and the follow-up report show of each item's loop, in
+        subqueries (no row multiplies): `latest_update_progress`, `notice_count`,
+        `latest_notice_at`, `latest_notice_level`, `return_count`, `latest_return_at`."""
+        from .followup import ActionReturn, SupervisionNotice
+
+        updates = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
+            "-date", "-created_at", "-id"
+        )
+        notices = SupervisionNotice.objects.filter(action=OuterRef("pk")).order_by(
+            "-issued_at", "-id"
+        )
+        returns = ActionReturn.objects.filter(action=OuterRef("pk")).order_by("-returned_at", "-id")
+
+        def count(rows):
+            counted = rows.order_by().values("action").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+        return self.annotate(
+            latest_update_progress=Subquery(updates.values("progress")[:1]),
+            notice_count=count(notices),
+            latest_notice_at=Subquery(notices.values("issued_at")[:1]),
+            latest_notice_level=Subquery(notices.values("level")[:1]),
+            return_count=count(returns),
+            latest_return_at=Subquery(returns.values("returned_at")[:1]),
         )
 
     def with_warning(self):

@@ -4,14 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tours import services
+from tours.exports.files import DOCX_TYPE, attachment
+from tours.exports.followup_docx import build_followup_docx, follow_up, followup_title
+from tours.exports.notice_docx import build_notice_docx, notice_for_document, notice_number
 from tours.filters import ReviewActionFilterForm
-from tours.models import ActionItem, DeadlineExtension, Instruction
+from tours.models import ActionItem, DeadlineExtension, Instruction, SupervisionNotice, Trip
 from tours.models.followup import timeline
 from tours.scope import scoped
 
@@ -293,3 +297,22 @@ def action_close(request, pk):
     else:
         messages.success(request, _("The item is closed (销号)."))
     return redirect("tours:review-action", pk=action.pk)
+
+
+@reviewer_area
+def notice_docx(request, pk):
+    """The one-page 督办通知单 of a supervision notice, to print and hand over to be signed."""
+    try:
+        notice = notice_for_document(scoped(SupervisionNotice.objects.all(), request.user), pk)
+    except SupervisionNotice.DoesNotExist:
+        raise Http404 from None
+    name = _("Supervision notice form %(number)s") % {"number": notice_number(notice)}
+    return attachment(build_notice_docx(notice), f"{name}.docx", DOCX_TYPE)
+
+
+@reviewer_area
+def trip_followup_docx(request, pk):
+    """A trip's 落实情况报告: every commitment with its state, dates, progress and evidence."""
+    trip = get_object_or_404(scoped(Trip.objects.select_related("organizer"), request.user), pk=pk)
+    content = build_followup_docx(follow_up(trip), link=request.build_absolute_uri)
+    return attachment(content, f"{followup_title(trip)}.docx", DOCX_TYPE)
