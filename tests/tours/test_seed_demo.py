@@ -78,6 +78,10 @@ def test_scale_multiplies_the_trips():
     call_command("seed_demo", scale=2)
     assert Trip.objects.count() == 10
     assert Trip.objects.filter(title__endswith="（第2批）").count() == 5
+    # Each copy of the big trip walks the follow-up loop on its own dates.
+    for big in Trip.objects.filter(title__startswith="赴广东佛山、中山、东莞等地学习考察"):
+        assert big.instructions.filter(feedback_sent_at__isnull=False).count() == 1
+        assert ActionReturn.objects.filter(action__trip=big).count() == 1
 
 
 def test_passwords_are_random_when_debug_is_off(settings, capsys):
