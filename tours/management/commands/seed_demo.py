@@ -1,14 +1,18 @@
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from random import Random
 
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from people.models import Organization, Participant
@@ -16,9 +20,7 @@ from tours import demo_data as data
 from tours.demo_photos import demo_photo, phone_exif
 from tours.models import (
     ActionItem,
-    ActionUpdate,
     Indicator,
-    Instruction,
     Question,
     SeenEdits,
     SiteVisit,
@@ -26,12 +28,26 @@ from tours.models import (
     Trip,
     TripMember,
 )
-from tours.services import add_photo, assign_photos_by_time
+from tours.services import (
+    acknowledge_action,
+    acknowledge_notice,
+    add_photo,
+    add_subtask,
+    assign_photos_by_time,
+    close_action,
+    create_action,
+    decide_extension,
+    issue_notice,
+    post_action_update,
+    record_instruction,
+    request_extension,
+    return_action,
+)
+from tours.services.workflow import save_as
 
 BIG_TRIP_TITLE = "赴广东佛山、中山、东莞等地学习考察"
-# (username, group, participant name or None, is_staff, is_superuser)
 # (username, group, linked person, is_staff, is_superuser): the person's unit is the
-# department the account acts for.
+# department the account acts for; an owner's, the unit whose items it answers for.
 DEMO_USERS = [
     ("admin", None, None, True, True),
     ("editor", "录入员", "刘晓燕", True, False),
@@ -39,6 +55,14 @@ DEMO_USERS = [
     ("town-editor", "录入员", "周敏", True, False),
     ("town-leader", "审阅人", "陈建国", True, False),
     ("owner", "责任人", "王志强", False, False),
+    ("owner-chen", "责任人", "陈立新", False, False),
+    ("owner-li", "责任人", "李晓燕", False, False),
+    ("owner-zhang", "责任人", "张伟", False, False),
+    ("owner-huang", "责任人", "黄俊", False, False),
+    ("owner-yang", "责任人", "杨帆", False, False),
+    ("owner-zhao", "责任人", "赵敏", False, False),
+    ("owner-ma", "责任人", "马超", False, False),
+    ("owner-wu", "责任人", "吴静", False, False),
 ]
 LEADER_PERSON = ("钱正华", "male", "中共梁平区委", "区委副书记")
 # The staff who enter trips, and the town's leader.
@@ -50,10 +74,32 @@ STAFF_PEOPLE = [
 # A full day on the road: four stops in the morning and early afternoon, three later.
 SLOT_TIMES = [(8, 30), (9, 40), (10, 50), (14, 0), (15, 10), (16, 20), (19, 30)]
 VISITS_PER_DAY = len(SLOT_TIMES)
+# The hour of the day each kind of follow-up step happens, so a day's steps keep an order.
+STEP_HOURS = {
+    "assign": 9,
+    "sign": 10,
+    "split": 10,
+    "notice": 10,
+    "return": 11,
+    "approve": 11,
+    "close": 11,
+    "cancel": 11,
+    "ack": 14,
+    "ask": 15,
+    "update": 16,
+}
+# Which takeaways an item names as its sources first.
+SOURCE_KINDS = ["lesson", "gap", "insight", "reflection", "quote"]
 
 
 def at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def replaying(day: date, hour: int):
+    """Set the clock to that day and hour while a follow-up step runs, so the services
+    check dates and stamp who did what when as they would have on the day."""
+    return time_machine.travel(at(day, hour), tick=True)
 
 
 class Command(BaseCommand):
@@ -69,10 +115,15 @@ class Command(BaseCommand):
     def handle(self, *args, scale, **options):
         if scale < 1:
             raise CommandError("--scale must be at least 1")
-        with transaction.atomic():
+        # The services tell the other side of each step by e-mail: the demo's invented
+        # addresses get none of them.
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        with quiet, transaction.atomic():
             seeder = DemoSeeder(today=timezone.localdate())
-            created = sum(seeder.seed_batch(batch) for batch in range(1, scale + 1))
+            seeder.seed_people()
             logins = seeder.seed_users()
+            created = sum(seeder.seed_batch(batch) for batch in range(1, scale + 1))
+            seeder.attribute_work()
             seeder.seed_photos()
             seeder.mark_edits_seen()
         self.stdout.write(
@@ -94,6 +145,7 @@ class DemoSeeder:
         self.orgs = {}
         self.people = {}
         self.hosts = []
+        self.accounts = {}  # person's name → their demo login
 
     def org(self, name, region=""):
         if name not in self.orgs:
@@ -145,8 +197,6 @@ class DemoSeeder:
 
     def seed_batch(self, batch: int) -> int:
         """Create one copy of every demo trip; return how many were new."""
-        if not self.hosts:
-            self.seed_people()
         suffix = "" if batch == 1 else f"（第{batch}批）"
         shift = timedelta(days=30 * (batch - 1))
         created = 0
@@ -327,50 +377,112 @@ class DemoSeeder:
             )
 
     def add_actions(self, trip):
-        sources = list(trip.takeaways.filter(kind__in=["lesson", "gap"])[:26])
-        instructions = [
-            Instruction.objects.create(
-                trip=trip,
-                author=self.leader,
-                text=text,
-                date=trip.end_date + timedelta(days=5 + i),
-                is_public=i == 0,
-            )
-            for i, text in enumerate(data.INSTRUCTIONS)
-        ]
-        for i, (title, unit, owner, due, status, progress) in enumerate(data.ACTIONS):
-            owner_person = next(p for p, _ in self.delegation if p.name == owner)
-            action = ActionItem.objects.create(
-                trip=trip,
-                title=title,
-                owner_organization=self.org(unit),
-                owner=owner_person,
-                due_date=trip.end_date + timedelta(days=due),
-                status=status,
-                progress=progress,
-                source_instruction=instructions[i % 2],
-                created_at=at(trip.end_date + timedelta(days=7), 9),
-                closed_at=timezone.now() if status == ActionItem.Status.CLOSED else None,
-            )
-            action.source_takeaways.set(sources[i * 2 : i * 2 + 2])
-            self.add_updates(action)
-
-    def add_updates(self, action):
-        steps = [p for p in (30, 60, 100) if p <= action.progress] or (
-            [action.progress] if action.progress else []
+        """Record the leader's instructions and the items they ordered, then replay each
+        item's follow-up (data.ACTIONS) through the services, on the day it happened."""
+        end = trip.end_date
+        instructions = []
+        for i, text in enumerate(data.INSTRUCTIONS):
+            day = end + timedelta(days=5 + i)
+            with replaying(day, 10):
+                instructions.append(
+                    record_instruction(
+                        trip=trip,
+                        user=self.leader_user,
+                        author=self.leader,
+                        text=text,
+                        date=day,
+                        is_public=i == 0,
+                    )
+                )
+        takeaways = list(
+            trip.takeaways.filter(
+                review_status__in=[Takeaway.ReviewStatus.ADOPTED, Takeaway.ReviewStatus.FEATURED]
+            ).order_by("id")
         )
-        if action.progress not in steps and action.progress:
-            steps.append(action.progress)
-        for n, progress in enumerate(steps, start=1):
-            day = min(action.trip.end_date + timedelta(days=12 * n), self.today)
-            ActionUpdate.objects.create(
-                action=action,
-                date=day,
-                progress=progress,
-                note=data.UPDATE_NOTES[(n - 1) % len(data.UPDATE_NOTES)],
-                # Posted on its day, so the first progress digest is not full of old news.
-                created_at=at(day, 10) if day < self.today else timezone.now(),
-            )
+        plan = []
+        for n, spec in enumerate(data.ACTIONS):
+            plan.append((spec.get("assigned", 7), "assign", n, spec, ()))
+            plan += [(day, kind, n, spec, args) for day, kind, *args in spec["steps"]]
+            split_day, subtasks = spec.get("split", (None, ()))
+            for m, sub in enumerate(subtasks):
+                plan.append((split_day, "split", (n, m), sub, ()))
+                plan += [(day, kind, (n, m), sub, args) for day, kind, *args in sub["steps"]]
+        items = {}
+        for day, kind, key, spec, args in sorted(plan, key=lambda p: (p[0], STEP_HOURS[p[1]])):
+            with replaying(end + timedelta(days=day), STEP_HOURS[kind]):
+                if kind == "assign":
+                    items[key] = create_action(
+                        trip=trip,
+                        user=self.leader_user,
+                        title=spec["title"],
+                        description=spec["description"],
+                        owner_organization=self.org(spec["unit"]),
+                        owner=self.member(spec["owner"]),
+                        due_date=end + timedelta(days=spec["due"]),
+                        source_takeaways=self.sources(takeaways, spec),
+                        source_instruction=instructions[spec["instruction"]],
+                        support_organizations=[self.org(u) for u in spec.get("support", ())],
+                    )
+                elif kind == "split":
+                    items[key] = add_subtask(
+                        action=items[key[0]],
+                        user=self.leader_user,
+                        title=spec["title"],
+                        owner_organization=self.org(spec["unit"]),
+                        owner=self.member(spec["owner"]),
+                        weight=spec["weight"],
+                        due_date=end + timedelta(days=spec["due"]),
+                    )
+                else:
+                    self.follow_up(items[key], kind, self.accounts[spec["owner"]], *args)
+
+    def follow_up(self, action, kind, owner, *args):
+        """One step of an item's follow-up, by its owner's account or the leader's."""
+        leader = self.leader_user
+        match kind, args:
+            case "sign", ():
+                acknowledge_action(action=action, user=owner)
+            case "update", (progress, note, *by):
+                user = self.accounts[by[0]] if by else owner
+                post_action_update(action=action, user=user, progress=progress, note=note)
+            case "return", (comment,):
+                return_action(action=action, user=leader, comment=comment)
+            case "ask", (due, reason):
+                due_date = action.trip.end_date + timedelta(days=due)
+                request_extension(action=action, user=owner, due_date=due_date, reason=reason)
+            case "approve", (comment,):
+                extension = action.extensions.pending().get()
+                decide_extension(extension=extension, user=leader, approve=True, comment=comment)
+            case "notice", (level, text):
+                issue_notice(action=action, user=leader, level=level, text=text)
+            case "ack", ():
+                notice = action.notices.unacknowledged().latest("issued_at")
+                acknowledge_notice(notice=notice, user=owner)
+            case "close", ():
+                close_action(action=action, user=leader)
+            case "cancel", ():
+                # No service drops an item yet: the demo's one cancelled item is marked so
+                # here, with the leader and the reason on its history.
+                action = ActionItem.objects.get(pk=action.pk)
+                action.status = ActionItem.Status.CANCELLED
+                save_as(action, leader, "并入全区农文旅融合发展规划统一编制，本事项中止。")
+            case _:
+                raise CommandError(f"Unknown demo step {kind} {args}")
+
+    def member(self, name):
+        return next(p for p, _ in self.delegation if p.name == name)
+
+    @staticmethod
+    def sources(takeaways, spec):
+        """The trip's takeaways that say what the item acts on, one of each kind (several
+        visits taught the same lesson), lessons and gaps first."""
+        fitting = {}
+        for takeaway in takeaways:
+            if any(word in takeaway.text for word in spec["words"]):
+                fitting.setdefault(takeaway.kind, takeaway)
+        if not fitting:
+            raise CommandError(f"No demo takeaway says what {spec['title']} acts on.")
+        return sorted(fitting.values(), key=lambda t: SOURCE_KINDS.index(t.kind))[:3]
 
     def seed_small_trip(self, title, kind, status, start, days, host_ids, theme):
         trip = self.new_trip(title, kind, status, start, days, theme)
@@ -455,9 +567,10 @@ class DemoSeeder:
         SeenEdits.objects.bulk_create(SeenEdits(trip=trip, seen_up_to=now) for trip in unmarked)
 
     def seed_users(self):
-        """Create one demo user per role; return (username, password, role) to print."""
+        """Create the demo users; return (username, password, role, unit) to print."""
         User = get_user_model()
         logins = []
+        passwords = {}
         for username, group, person, is_staff, is_superuser in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username,
@@ -474,29 +587,36 @@ class DemoSeeder:
             else:
                 password = "(unchanged)"
             if password != "(unchanged)":
-                user.set_password(password)
-                user.save()
+                passwords[user] = password
             if group:
                 user.groups.add(Group.objects.get(name=group))
             unit = "all departments" if is_superuser else ""
-            if person and not Participant.objects.filter(user=user).exists():
-                Participant.objects.filter(name=person, user__isnull=True).update(user=user)
+            if person:
+                if not Participant.objects.filter(user=user).exists():
+                    Participant.objects.filter(name=person, user__isnull=True).update(user=user)
                 linked = Participant.objects.filter(user=user).first()
                 unit = unit or (linked.organization_name if linked else "")
+                self.accounts[person] = user
             logins.append((username, password, group or "superuser", unit))
-        self.attribute_work(
-            User.objects.get(username="editor"), User.objects.get(username="leader")
-        )
+        # Hashing a password takes a good part of a second and lets other threads run:
+        # the demo's fourteen are hashed side by side.
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            hashes = list(pool.map(make_password, passwords.values()))
+        for user, hashed in zip(passwords, hashes, strict=True):
+            user.password = hashed
+            user.save(update_fields=["password"])
+        self.leader_user = self.accounts["钱正华"]
         return logins
 
-    def attribute_work(self, editor, leader):
+    def attribute_work(self):
         """Say who did the demo's work, so returns and digests have someone to e-mail."""
+        User = get_user_model()
         editors = {
-            data.ORGANIZER: editor,
-            data.TOWN_ORGANIZER[0]: get_user_model().objects.get(username="town-editor"),
+            data.ORGANIZER: User.objects.get(username="editor"),
+            data.TOWN_ORGANIZER[0]: User.objects.get(username="town-editor"),
         }
         for unit, unit_editor in editors.items():
             Trip.objects.filter(
                 status=Trip.Status.SUBMITTED, submitted_by__isnull=True, organizer__name=unit
             ).update(submitted_by=unit_editor, submitted_at=timezone.now())
-        ActionItem.objects.filter(created_by__isnull=True).update(created_by=leader)
+        ActionItem.objects.filter(created_by__isnull=True).update(created_by=self.leader_user)
