@@ -340,4 +340,3 @@ class Attachment(TripPart):
 
     def _has_new_file(self) -> bool:
         return bool(self.file) and not self.file._committed
-

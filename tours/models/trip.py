@@ -566,7 +566,6 @@ class SiteVisit(models.Model):
                 }
             )
 
-
     def _check_summary_meeting_date(self, trip):
         # A summary meeting (总结会/汇报会) is often held back home, weeks after the trip.
         deadline = trip.summary_meeting_deadline
