@@ -321,6 +321,9 @@ DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "study-tours@localhost
 # E-mails are sent from commands, outside any request: links in them start with this.
 SITE_URL = env_str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# A summary meeting (总结会/汇报会) may be held this many days after a trip's end.
+SUMMARY_MEETING_WINDOW_DAYS = env_int("DJANGO_SUMMARY_MEETING_WINDOW_DAYS", 60)
+
 # Chinese editors separate tags with full-width commas and 顿号 as often as with commas.
 TAGGIT_TAGS_FROM_STRING = "tours.tagging.parse_tags"
 TAGGIT_CASE_INSENSITIVE = True

@@ -42,6 +42,7 @@ def chinese_by_default():
 ROLE_GRANTS = [
     ("tours.migrations.0002_roles", "ROLES"),
     ("tours.migrations.0003_review", "NEW_PERMISSIONS"),
+    ("tours.migrations.0009_shapes", "NEW_PERMISSIONS"),
 ]
 
 

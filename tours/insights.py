@@ -7,11 +7,20 @@ figures from public records only (`.public()`); staff with view permission see a
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import ExtractYear
 from taggit.models import Tag
 
-from .models import ActionItem, ActionUpdate, SiteVisit, Takeaway, Trip
+from .models import ActionItem, ActionUpdate, SignedProject, SiteVisit, Takeaway, Trip, TripMember
 
 TOP_TAGS = 15
 
@@ -63,6 +72,8 @@ class Insights:
     response_days: float | None
     responded: int
     totals: dict = field(default_factory=dict)
+    signed_by_year: list = field(default_factory=list)  # [(year, projects, amount in 万元)]
+    trainees_by_year: list = field(default_factory=list)  # [(year, classes, trainees)]
 
     def chart_data(self) -> dict:
         """Everything the charts draw, for `json_script` (the tables show the same numbers)."""
@@ -151,6 +162,16 @@ def build_insights(*, public_only: bool = True) -> Insights:
         )
         .aggregate(average=Avg("delay"), count=Count("pk"))
     )
+    signed_by_year = [
+        (row["year"], row["n"], row["amount"])
+        for row in rows(SignedProject)
+        .annotate(year=ExtractYear("trip__start_date"))
+        .values("year")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+        .order_by("year")
+    ]
+    trainees_by_year = _trainees_by_year(trips)
+
     total_actions = sum(statuses.values())
     done_actions = sum(statuses.get(status, 0) for status in ActionItem.FINISHED_STATUSES)
     return Insights(
@@ -182,5 +203,31 @@ def build_insights(*, public_only: bool = True) -> Insights:
             "done": done_actions,
             "completion": rate(done_actions, total_actions),
             "overdue": sum(row.overdue for row in units),
+            "signed_amount": sum(amount or 0 for _, _, amount in signed_by_year),
+            "trainees": sum(n for _, _, n in trainees_by_year),
         },
+        signed_by_year=signed_by_year,
+        trainees_by_year=trainees_by_year,
     )
+
+
+def _trainees_by_year(trips) -> list:
+    """Training classes and the trainees they trained, per year: a class counts its stated
+    number of trainees, else the trainees on its roster (one query)."""
+    on_roster = (
+        TripMember.objects.filter(trip=OuterRef("pk"), role=TripMember.Role.TRAINEE)
+        .order_by()
+        .values("trip")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    by_year = defaultdict(lambda: [0, 0])
+    for year, stated, listed in (
+        trips.filter(kind=Trip.Kind.TRAINING)
+        .annotate(year=ExtractYear("start_date"), listed=Subquery(on_roster))
+        .values_list("year", "trainee_count", "listed")
+        .order_by()
+    ):
+        by_year[year][0] += 1
+        by_year[year][1] += stated or listed or 0
+    return [(year, classes, trainees) for year, (classes, trainees) in sorted(by_year.items())]

@@ -5,18 +5,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
+from people.models import Participant
+
 from .models import (
     ActionItem,
+    Attachment,
     Indicator,
     Instruction,
     Photo,
+    Placement,
     Question,
+    SignedProject,
     SiteVisit,
     Takeaway,
     Trip,
@@ -58,6 +73,29 @@ class Part:
         return f"tours/report/{self.anchor}.html"
 
 
+# Sessions of a training class whose topic and lecturer the training section lists.
+TEACHING_KINDS = (
+    SiteVisit.Kind.LECTURE,
+    SiteVisit.Kind.ONSITE_TEACHING,
+    SiteVisit.Kind.DISCUSSION,
+)
+
+
+@dataclass
+class Training:
+    """What a training class (专题培训) report says of the class itself."""
+
+    host_institution: object
+    trainee_count: int | None
+    head_teachers: list
+    sessions: list
+
+    def __bool__(self):
+        return bool(self.host_institution or self.trainee_count or self.head_teachers) or bool(
+            self.sessions
+        )
+
+
 @dataclass
 class TripReport:
     trip: Trip
@@ -73,14 +111,30 @@ class TripReport:
     trip_tags: list
     related: list = field(default_factory=list)
     figures: dict = field(default_factory=dict)
+    placements: list = field(default_factory=list)
+    signed_projects: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    summary_meetings: list = field(default_factory=list)
+    training: Training | None = None
 
     @property
     def leader(self):
         return next((m for m in self.members if m.role == TripMember.Role.LEADER), None)
 
     @property
+    def head_teacher(self):
+        return next((m for m in self.members if m.role == TripMember.Role.HEAD_TEACHER), None)
+
+    @property
+    def signed_total(self):
+        """The signed projects' amounts added up (万元), or None when none gives one."""
+        amounts = [p.amount for p in self.signed_projects if p.amount is not None]
+        return sum(amounts) if amounts else None
+
+    @property
     def destinations(self) -> str:
-        return self.trip.destination_text(visit for day in self.days for visit in day.visits)
+        visits = [visit for day in self.days for visit in day.visits]
+        return self.trip.destination_text([*visits, *self.summary_meetings])
 
     @property
     def indicator_sources(self) -> list[str]:
@@ -89,8 +143,11 @@ class TripReport:
     @property
     def outline(self) -> list[Part]:
         parts = [
+            ("training", _("The training class"), self.training),
             ("itinerary", _("Itinerary"), self.days),
             ("delegation", _("Delegation"), self.members),
+            ("placements", _("Placements"), self.placements),
+            ("projects", _("Signed projects"), self.signed_projects),
             ("questions", _("Questions and answers"), self.questions),
             ("benchmarks", _("Benchmarks"), self.indicators),
             ("quotes", _("Quotes"), self.quotes),
@@ -98,6 +155,8 @@ class TripReport:
             ("reflections", _("Reflections"), self.reflections),
             ("instructions", _("Leaders' instructions"), self.instructions),
             ("actions", _("Follow-up actions"), self.actions),
+            ("summary", _("Summary meeting"), self.summary_meetings),
+            ("attachments", _("Documents"), self.attachments),
         ]
         return [Part(anchor, title) for anchor, title, content in parts if content]
 
@@ -133,6 +192,11 @@ def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripRepor
         .prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
     )
     _label_visits(visits, link_hosts=trip.is_public)
+    attachments = _parts(trip, Attachment, "has_attachments", internal, "author")
+    _attach_visits(attachments, visits)
+    _attach_attachments(visits, attachments)
+    signed_projects = _parts(trip, SignedProject, "has_signed_projects", internal, "partner")
+    _attach_visits(signed_projects, visits)
     takeaways = list(
         _rows(Takeaway, internal)
         .filter(trip=trip)
@@ -157,34 +221,102 @@ def build_report(trip: Trip, *, internal: bool = False, related=()) -> TripRepor
     _attach_actions(instructions, actions)
     _attach_posts_at_the_time(takeaways, members)
 
+    # A summary meeting is its own section, often held weeks later: not a day of the trip.
+    itinerary = [v for v in visits if not v.is_summary_meeting]
+    summary_meetings = [v for v in visits if v.is_summary_meeting]
+    answerers = Participant.objects.select_related("organization")
     report = TripReport(
         trip=trip,
         members=members,
-        days=[Day(d, list(v)) for d, v in groupby(visits, key=lambda visit: visit.date)],
+        days=[Day(d, list(v)) for d, v in groupby(itinerary, key=lambda visit: visit.date)],
         questions=_attach_visits(
             _rows(Question, internal)
             .filter(trip=trip)
-            .select_related("asked_by", "answered_by__organization"),
+            .select_related("asked_by", "answered_by__organization")
+            .prefetch_related(Prefetch("answerers", queryset=answerers, to_attr="answerer_list")),
             visits,
         ),
         indicators=list(_rows(Indicator, internal).filter(trip=trip)),
         quotes=[t for t in takeaways if t.kind == Takeaway.Kind.QUOTE],
-        sections=_sections(takeaways),
+        sections=sections_of(takeaways),
         reflections=[t for t in takeaways if t.kind == Takeaway.Kind.REFLECTION],
         actions=actions,
         instructions=instructions,
         trip_tags=tags.get(trip, []),
         related=list(related),
+        placements=_parts(
+            trip,
+            Placement,
+            "has_placements",
+            internal,
+            "member__participant",
+            "member__organization",
+            "host_organization",
+            "mentor__organization",
+        ),
+        signed_projects=signed_projects,
+        attachments=attachments,
+        summary_meetings=summary_meetings,
+        training=_training(trip, members, itinerary),
     )
+    for question in report.questions:
+        # A question recorded with one answerer only (an import, older code) still names it.
+        if not question.answerer_list and question.answered_by_id:
+            question.answerer_list = [question.answered_by]
     report.figures = {
         "days": trip.days,
-        "visits": len(visits),
+        "visits": len(itinerary),
         "people": len(members),
         "takeaways": len(takeaways),
         "actions": len(actions),
         "actions_done": sum(a.is_finished for a in actions),
     }
     return report
+
+
+def _parts(trip, model, flag: str, internal: bool, *related) -> list:
+    """A trip's rows of `model`; none without a query when the trip was loaded knowing
+    it has none (`trip_and_related` annotates `flag`)."""
+    if not getattr(trip, flag, True):
+        return []
+    return list(_rows(model, internal).filter(trip=trip).select_related(*related))
+
+
+def _training(trip, members, visits) -> Training | None:
+    """The class's institution, size, head teachers and taught sessions (training only)."""
+    if trip.kind != Trip.Kind.TRAINING:
+        return None
+    trainees = sum(m.role == TripMember.Role.TRAINEE for m in members)
+    training = Training(
+        host_institution=trip.host_institution if trip.host_institution_id else None,
+        trainee_count=trip.trainee_count or trainees or None,
+        head_teachers=[m for m in members if m.role == TripMember.Role.HEAD_TEACHER],
+        sessions=[v for v in visits if v.kind in TEACHING_KINDS and (v.topic or v.presenter_id)],
+    )
+    return training or None
+
+
+def _attach_attachments(visits, attachments):
+    """Each visit's documents (a speech at the summary meeting), from those loaded."""
+    by_visit = defaultdict(list)
+    for attachment in attachments:
+        by_visit[attachment.site_visit_id].append(attachment)
+    for visit in visits:
+        visit.public_attachments = by_visit.get(visit.pk, [])
+
+
+def _has(model):
+    return Exists(model.objects.visible().filter(trip=OuterRef("pk")))
+
+
+def with_part_flags(trips):
+    """Trips that know whether they have placements, signed projects and documents: the
+    report then skips the query for a kind of part the trip has none of."""
+    return trips.annotate(
+        has_placements=_has(Placement),
+        has_signed_projects=_has(SignedProject),
+        has_attachments=_has(Attachment),
+    )
 
 
 RELATED_TRIPS = 5
@@ -208,11 +340,12 @@ def trip_and_related(trips, pk) -> tuple[Trip | None, list[Trip]]:
         .values("n")
     )
     rows = list(
-        Trip.objects.filter(
+        with_part_flags(Trip.objects)
+        .filter(
             Q(pk=pk, pk__in=trips.values("pk"))
             | Q(pk__in=Trip.objects.public().filter(pk__in=sharing).exclude(pk=pk).values("pk"))
         )
-        .select_related("organizer")
+        .select_related("organizer", "campaign", "host_institution")
         .annotate(
             is_this=Case(When(pk=pk, then=Value(1)), default=Value(0)),
             shared_tags=Coalesce(Subquery(shared), 0),
@@ -224,7 +357,7 @@ def trip_and_related(trips, pk) -> tuple[Trip | None, list[Trip]]:
     return rows[0], rows[1:]
 
 
-def _sections(takeaways) -> list[TakeawaySection]:
+def sections_of(takeaways) -> list[TakeawaySection]:
     """Lessons, gaps and insights by kind, each grouped under its most shared tag."""
     sections = []
     for kind in SECTION_KINDS:

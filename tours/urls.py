@@ -35,6 +35,7 @@ urlpatterns = [
     path("tags/<tag:slug>/", views.tag_detail, name="tag-detail"),
     path("search/", explore.search, name="search"),
     path("hosts/<int:pk>/", explore.host_detail, name="host-detail"),
+    path("campaigns/<int:pk>/", explore.campaign_detail, name="campaign-detail"),
     path("insights/", explore.insights, name="insights"),
     path("feed/", cached_public_page(LatestTripsFeed()), name="feed"),
     path(

@@ -104,14 +104,25 @@ def plain_number(value) -> str:
     return f"{value.normalize():f}"
 
 
-def gap_text(gap, unit: str) -> str:
+def gap_text(gap, unit: str, *, higher_is_better: bool = True) -> str:
     """A benchmark gap (home minus benchmark) as a report writes it.
 
     A rate's gap in percentage points, in words: 低3.6个百分点, 高2个百分点, 持平; any other
-    a plain difference with its unit: -117.3亿元.
+    a plain difference with its unit: -117.3亿元. Where a lower figure is the better one
+    (a rank, a time limit) the sign no longer says who leads, so the words do:
+    3位（落后于对标）, -2天（优于对标）.
     """
     if gap is None:
         return "—"
+    text = _plain_gap_text(gap, unit)
+    if higher_is_better or gap == 0:
+        return text
+    if gap > 0:
+        return _("%(gap)s (behind the benchmark)") % {"gap": text}
+    return _("%(gap)s (ahead of the benchmark)") % {"gap": text}
+
+
+def _plain_gap_text(gap, unit: str) -> str:
     if unit.strip() not in PERCENT_UNITS:
         return f"{plain_number(gap)}{unit}"
     if gap == 0:

@@ -19,7 +19,13 @@ from tours.page_versions import PartPage, StalePageForm, TripPage
 from tours.scope import scoped
 
 # Foreign keys that may only point at rows of the same trip.
-TRIP_SCOPED_FIELDS = ("site_visit", "takeaway", "source_instruction", "source_takeaways")
+TRIP_SCOPED_FIELDS = (
+    "site_visit",
+    "takeaway",
+    "source_instruction",
+    "source_takeaways",
+    "member",
+)
 
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 36})}}
 

@@ -7,10 +7,13 @@ from django.utils.translation import ngettext
 from tours.models import (
     ActionItem,
     ActionUpdate,
+    Attachment,
     EmailDigest,
     Indicator,
     Instruction,
+    Placement,
     Question,
+    SignedProject,
     SiteVisit,
     Takeaway,
     TripMember,
@@ -75,7 +78,7 @@ class SiteVisitAdmin(IndexedSearchMixin, TripPartAdmin):
     autocomplete_fields = ["trip", "host_organization", "presenter"]
     fieldsets = [
         (None, {"fields": ["trip", ("date", "start_time", "end_time", "order"), "name", "kind"]}),
-        (_("Hosts"), {"fields": ["host_organization", "presenter"]}),
+        (_("Hosts"), {"fields": ["host_organization", ("presenter", "presenter_title"), "topic"]}),
         (_("Place"), {"fields": [("province", "city", "district"), "address"]}),
         (None, {"fields": ["summary", "is_public"]}),
     ]
@@ -141,11 +144,11 @@ class TakeawayAdmin(IndexedSearchMixin, TripPartAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(IndexedSearchMixin, TripPartAdmin):
-    list_display = ["__str__", "asked_by", "answered_by", "is_public", "trip"]
+    list_display = ["__str__", "asked_by", "is_public", "trip"]
     list_filter = [TripListFilter, "is_public", "trip__status"]
     search_fields = ["text", "answer"]  # through the search index
-    list_select_related = ["trip", "asked_by__organization", "answered_by__organization"]
-    autocomplete_fields = ["trip", "asked_by", "answered_by"]
+    list_select_related = ["trip", "asked_by__organization"]
+    autocomplete_fields = ["trip", "asked_by", "answerers"]
     fields = [
         "trip",
         "order",
@@ -153,7 +156,7 @@ class QuestionAdmin(IndexedSearchMixin, TripPartAdmin):
         "asked_by",
         "site_visit",
         "answer",
-        "answered_by",
+        "answerers",
         "is_public",
     ]
 
@@ -169,6 +172,7 @@ class IndicatorAdmin(TripPartAdmin):
         "unit",
         ("benchmark", "benchmark_value", "home_value"),
         ("year", "source"),
+        "higher_is_better",
         "note",
         "order",
         "is_public",
@@ -242,6 +246,77 @@ class ActionItemAdmin(ActionLedgerMixin, IndexedSearchMixin, TripPartAdmin):
     @admin.display(description=_("warning"), ordering="warning")
     def warning(self, obj):
         return obj.warning_label
+
+
+@admin.register(Placement)
+class PlacementAdmin(TripPartAdmin):
+    list_display = ["member", "host_organization", "role", "start_date", "end_date", "trip"]
+    list_filter = [TripListFilter, "is_public"]
+    search_fields = ["member__participant__name", "host_organization__name", "role"]
+    date_hierarchy = "start_date"
+    list_select_related = ["trip", "member__participant", "host_organization"]
+    autocomplete_fields = ["trip", "host_organization", "mentor"]
+    fields = [
+        "trip",
+        "member",
+        "host_organization",
+        "role",
+        "mentor",
+        ("start_date", "end_date"),
+        "summary",
+        "is_public",
+    ]
+
+
+@admin.register(SignedProject)
+class SignedProjectAdmin(TripPartAdmin):
+    list_display = ["name", "partner", "amount", "industry", "status", "trip"]
+    list_filter = [TripListFilter, "status", "is_public"]
+    search_fields = ["name", "partner__name", "industry", "trip__title"]
+    list_select_related = ["trip", "partner"]
+    autocomplete_fields = ["trip", "partner"]
+    fields = [
+        "trip",
+        "site_visit",
+        "name",
+        "partner",
+        ("amount", "industry"),
+        "status",
+        "action",
+        "order",
+        "is_public",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "action" in form.base_fields:
+            # Its follow-up is one of the trip's own action items.
+            trip = self._trip_of(obj) if obj else self._trip_from_query(request)
+            if trip is None:
+                del form.base_fields["action"]
+            else:
+                field = form.base_fields["action"]
+                field.queryset = field.queryset.filter(trip=trip)
+        return form
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(TripPartAdmin):
+    list_display = ["title", "kind", "site_visit", "is_public", "trip"]
+    list_filter = [TripListFilter, "kind", "is_public"]
+    search_fields = ["title", "credits", "trip__title"]
+    list_select_related = ["trip", "site_visit"]
+    autocomplete_fields = ["trip", "author"]
+    fields = [
+        "trip",
+        "title",
+        "kind",
+        "file",
+        "site_visit",
+        ("author", "credits"),
+        "order",
+        "is_public",
+    ]
 
 
 @admin.register(EmailDigest)

@@ -15,8 +15,11 @@ from people.scope import scope_of
 from tours import services
 from tours.models import (
     ActionItem,
+    Attachment,
     Indicator,
+    Placement,
     Question,
+    SignedProject,
     SiteVisit,
     Takeaway,
     Trip,
@@ -86,6 +89,7 @@ class SiteVisitInline(TripPartInline):
         "order",
         "name",
         "kind",
+        "topic",
         "host_organization",
         "province",
         "city",
@@ -99,15 +103,16 @@ class SiteVisitInline(TripPartInline):
 
 class QuestionInline(TripPartInline):
     model = Question
-    fields = ["order", "text", "asked_by", "site_visit", "answer", "answered_by", "is_public"]
-    autocomplete_fields = ["asked_by", "answered_by"]
+    fields = ["order", "text", "asked_by", "site_visit", "answer", "answerers", "is_public"]
+    autocomplete_fields = ["asked_by", "answerers"]
     classes = ["collapse"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("asked_by__organization", "answered_by__organization")
+            .select_related("asked_by__organization")
+            .prefetch_related("answerers")
         )
 
 
@@ -122,6 +127,7 @@ class IndicatorInline(TripPartInline):
         "home_value",
         "year",
         "source",
+        "higher_is_better",
         "is_public",
     ]
     classes = ["collapse"]
@@ -167,6 +173,44 @@ class ActionItemInline(TripPartInline):
         )
 
 
+class PlacementInline(TripPartInline):
+    model = Placement
+    fields = [
+        "member",
+        "host_organization",
+        "role",
+        "mentor",
+        "start_date",
+        "end_date",
+        "is_public",
+    ]
+    autocomplete_fields = ["host_organization", "mentor"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("member__participant", "host_organization", "mentor__organization")
+        )
+
+
+class SignedProjectInline(TripPartInline):
+    model = SignedProject
+    fields = ["order", "name", "partner", "amount", "industry", "status", "is_public"]
+    autocomplete_fields = ["partner"]
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner")
+
+
+class AttachmentInline(TripPartInline):
+    model = Attachment
+    fields = ["order", "title", "kind", "file", "site_visit", "credits", "is_public"]
+    classes = ["collapse"]
+
+
 @admin.register(Trip)
 class TripAdmin(
     WriteupImportViews,
@@ -196,7 +240,7 @@ class TripAdmin(
     search_fields = ["title", "theme", "origin", "destinations"]
     date_hierarchy = "start_date"
     list_select_related = ["organizer"]
-    autocomplete_fields = ["organizer"]
+    autocomplete_fields = ["organizer", "campaign", "host_institution"]
     readonly_fields = [
         "status",
         "published_at",
@@ -219,6 +263,8 @@ class TripAdmin(
                     "destinations",
                     "tags",
                     "summary",
+                    "campaign",
+                    ("host_institution", "trainee_count"),
                 ]
             },
         ),
@@ -243,6 +289,9 @@ class TripAdmin(
         IndicatorInline,
         TakeawayInline,
         ActionItemInline,
+        PlacementInline,
+        SignedProjectInline,
+        AttachmentInline,
     ]
 
     def get_queryset(self, request):

@@ -1,8 +1,11 @@
 """The trip report (考察报告) as a Word document, in the shape such reports take.
 
-关于赴××学习考察的情况报告; the customary opening sentence; 基本情况; 主要做法和经验;
+关于赴××学习考察的情况报告; the customary opening sentence; 基本情况; for a training class
+its 培训课程, for an embedded learning trip its 跟班学习安排, for an investment tour its 签约项目;
+主要做法和经验;
 问题清单及解答 (the question list and who answered); 启示与体会 (with 存在的差距 and the
-benchmark table); 领导批示; 下一步打算 (the action items); then the appendices: 人员名单,
+benchmark table); 领导批示; 下一步打算 (the action items); 总结会 and 材料目录 where there are
+any; then the appendices: 人员名单,
 行程安排, 考察金句. A part with nothing to show is left out, as on the public page, except the
 four every report has. It is written from a TripReport, so the public file holds exactly what
 the public page shows: the public view passes a public report, the admin an internal one.
@@ -59,11 +62,16 @@ class _ReportWriter:
             doc.centered(_("(Internal version: includes unpublished content)"))
         doc.paragraph(self.opening())
         self.basic_facts()
+        self.training()
+        self.placements()
+        self.signed_projects()
         self.practices()
         self.questions()
         self.insights()
         self.instructions()
         self.next_steps()
+        self.summary_meetings()
+        self.documents()
         self.closing()
         self.appendices()
 
@@ -115,7 +123,131 @@ class _ReportWriter:
             [_("Delegation size"), _("%(count)d people") % {"count": len(report.members)}],
             [_("Sites visited"), _("%(count)d sites") % {"count": report.figures["visits"]}],
         ]
+        training = report.training
+        if training:
+            if training.host_institution:
+                rows.append([_("Host institution"), training.host_institution.name])
+            if training.trainee_count:
+                rows.append([_("Trainees"), str(training.trainee_count)])
+            if training.head_teachers:
+                rows.append(
+                    [_("Head teacher"), "、".join(_member_text(m) for m in training.head_teachers)]
+                )
+        if report.signed_total is not None:
+            rows.append(
+                [
+                    _("Signed projects"),
+                    _("%(count)d projects, %(amount)s (10,000 yuan) in all")
+                    % {
+                        "count": len(report.signed_projects),
+                        "amount": plain_number(report.signed_total),
+                    },
+                ]
+            )
         doc.table([_("Item"), _("Details")], rows, widths_mm=[40, 116])
+
+    def training(self):
+        """培训课程: the class's lectures and sessions, each lecturer with their post then."""
+        training = self.report.training
+        if not (training and training.sessions):
+            return
+        doc = self.doc
+        doc.heading(_("Lectures and sessions"))
+        doc.table(
+            [_("Date"), _("Topic"), _("Kind"), _("Lecturer (post at the time)")],
+            [
+                [
+                    f"{v.date.month}月{v.date.day}日",
+                    v.topic or v.name,
+                    v.get_kind_display(),
+                    _presenter_text(v),
+                ]
+                for v in training.sessions
+            ],
+            widths_mm=[22, 66, 26, 42],
+        )
+
+    def placements(self):
+        """跟班学习安排: who was placed where, in what post, with whom, and what came of it."""
+        if not self.report.placements:
+            return
+        doc = self.doc
+        doc.heading(_("Placements"))
+        doc.table(
+            [_("Name"), _("Host unit"), _("Post or work"), _("Mentor"), _("Dates")],
+            [
+                [
+                    p.member.participant.name,
+                    p.host_organization.name,
+                    p.role,
+                    p.mentor.name if p.mentor else "",
+                    date_span(p.start_date, p.end_date),
+                ]
+                for p in self.report.placements
+            ],
+            widths_mm=[20, 44, 36, 20, 36],
+        )
+        for placement in self.report.placements:
+            if placement.summary:
+                doc.paragraph(
+                    placement.summary.strip(), bold_lead=f"{placement.member.participant.name}："
+                )
+
+    def signed_projects(self):
+        """签约项目: name, partner, amount in 万元, industry and how far each has come."""
+        report = self.report
+        if not report.signed_projects:
+            return
+        doc = self.doc
+        doc.heading(_("Signed projects"))
+        rows = [
+            [
+                p.name,
+                p.partner.name if p.partner else "",
+                plain_number(p.amount) if p.amount is not None else "—",
+                p.industry,
+                p.get_status_display(),
+            ]
+            for p in report.signed_projects
+        ]
+        if report.signed_total is not None and len(rows) > 1:
+            rows.append([_("Total"), "", plain_number(report.signed_total), "", ""])
+        doc.table(
+            [_("Project"), _("Partner"), _("Amount (10,000 yuan)"), _("Industry"), _("Status")],
+            rows,
+            widths_mm=[44, 40, 24, 24, 24],
+        )
+
+    def summary_meetings(self):
+        """总结会: when and where the delegation reported back, and what was said."""
+        meetings = self.report.summary_meetings
+        if not meetings:
+            return
+        doc = self.doc
+        doc.heading(_("Summary meeting"))
+        for meeting in meetings:
+            lead = f"{chinese_date(meeting.date)}，{meeting.name}"
+            if meeting.host_organization:
+                lead += f"（{meeting.host_organization.name}）"
+            doc.paragraph(meeting.summary.strip() or "", bold_lead=lead + "：")
+            for attachment in getattr(meeting, "public_attachments", []):
+                doc.paragraph(
+                    _("See the attached %(kind)s “%(title)s”.")
+                    % {"kind": attachment.get_kind_display(), "title": attachment.title}
+                )
+
+    def documents(self):
+        """材料目录: the documents that go with the report, by title and kind."""
+        if not self.report.attachments:
+            return
+        doc = self.doc
+        doc.heading(_("Documents"))
+        for n, attachment in enumerate(self.report.attachments, start=1):
+            credits = f"（{attachment.credits}）" if attachment.credits else ""
+            doc.paragraph(
+                f"{attachment.title}［{attachment.get_kind_display()}］{credits}",
+                bold_lead=f"{n}. ",
+            )
 
     def practices(self):
         doc = self.doc
@@ -144,10 +276,9 @@ class _ReportWriter:
                 doc.paragraph(_("Not answered yet."), bold_lead=_("A: "))
                 continue
             where = []
-            if question.answered_by:
-                where.append(
-                    _("answered by %(name)s") % {"name": _name_and_post(question.answered_by)}
-                )
+            if question.answerer_list:
+                names = "、".join(_name_and_post(p) for p in question.answerer_list)
+                where.append(_("answered by %(name)s") % {"name": names})
             if question.site_visit:
                 where.append(question.site_visit.name)
             doc.paragraph(
@@ -189,6 +320,9 @@ class _ReportWriter:
                 # The gap column holds words (低20.5个百分点), the value columns figures.
                 widths_mm=[36, 24, 28, 28, 40],
             )
+            for indicator in self.report.indicators:
+                if indicator.note:
+                    doc.paragraph(f"{indicator.name}：{indicator.note}")
         if not gaps and not self.report.indicators:
             doc.paragraph(_("None recorded."))
 
@@ -209,7 +343,7 @@ class _ReportWriter:
             indicator.benchmark,
             number(indicator.benchmark_value),
             number(indicator.home_value),
-            gap_text(indicator.gap, indicator.unit),
+            gap_text(indicator.gap, indicator.unit, higher_is_better=indicator.higher_is_better),
         ]
 
     def next_steps(self):
@@ -325,6 +459,18 @@ def _name_and_post(person) -> str:
     """何志明，佛山市顺德区北滘镇人民政府镇党委书记: a host named with their unit and post."""
     post = "".join(p for p in (person.organization_name, person.title) if p)
     return f"{person.name}，{post}" if post else person.name
+
+
+def _member_text(member) -> str:
+    post = "".join(p for p in (getattr(member.organization, "name", ""), member.title) if p)
+    return f"{member.participant.name}（{post}）" if post else member.participant.name
+
+
+def _presenter_text(visit) -> str:
+    if not visit.presenter:
+        return ""
+    name = visit.presenter.name
+    return f"{name}（{visit.presenter_title}）" if visit.presenter_title else name
 
 
 def _visit_time(visit) -> str:

@@ -7,6 +7,7 @@ from .notice import EmailDigest
 from .photo import Photo
 from .review import SeenEdits
 from .search import SearchEntry
+from .shapes import Attachment, Campaign, Placement, SignedProject
 from .trip import SiteVisit, Trip, TripMember
 
 # Every kind of record a trip is made of, with the path from a row (or its history) to the
@@ -25,6 +26,9 @@ TRIP_RECORDS = {
     SupervisionNotice: "action__trip_id",
     ActionReturn: "action__trip_id",
     Photo: "trip_id",
+    Placement: "trip_id",
+    SignedProject: "trip_id",
+    Attachment: "trip_id",
 }
 
 __all__ = [
@@ -32,14 +36,18 @@ __all__ = [
     "ActionItem",
     "ActionReturn",
     "ActionUpdate",
+    "Attachment",
+    "Campaign",
     "DeadlineExtension",
     "EmailDigest",
     "Indicator",
     "Instruction",
     "Photo",
+    "Placement",
     "Question",
     "SearchEntry",
     "SeenEdits",
+    "SignedProject",
     "SiteVisit",
     "Takeaway",
     "Trip",

@@ -173,6 +173,8 @@ class Question(TripPart):
         related_name="questions",
     )
     answer = models.TextField(_("answer"), blank=True)
+    # Kept for code that still names one answerer; migration 0009 copied it into
+    # `answerers`, which is what every page and file shows.
     answered_by = models.ForeignKey(
         Participant,
         verbose_name=_("answered by"),
@@ -181,10 +183,17 @@ class Question(TripPart):
         blank=True,
         related_name="questions_answered",
     )
+    answerers = models.ManyToManyField(
+        Participant,
+        verbose_name=_("answered by"),
+        blank=True,
+        related_name="questions_answered_jointly",
+        help_text=_("Everyone who answered: a mayor and the head of a park may answer together."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = QuestionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[answerers])
 
     class Meta:
         verbose_name = _("question")
@@ -219,7 +228,12 @@ class Indicator(TripPart):
         validators=[MinValueValidator(1949), MaxValueValidator(2100)],
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Shown under the table."))
+    higher_is_better = models.BooleanField(
+        _("higher is better"),
+        default=True,
+        help_text=_("Untick for a rank or a time limit, where a lower figure is the better one."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     objects = TripContentQuerySet.as_manager()
@@ -239,6 +253,18 @@ class Indicator(TripPart):
         if self.benchmark_value is None or self.home_value is None:
             return None
         return self.home_value - self.benchmark_value
+
+    @property
+    def is_behind(self) -> bool:
+        """Home lags the benchmark: a lower figure, or a higher one where lower is better."""
+        gap = self.gap
+        if not gap:
+            return False
+        return gap < 0 if self.higher_is_better else gap > 0
+
+    @property
+    def is_ahead(self) -> bool:
+        return bool(self.gap) and not self.is_behind
 
 
 class InstructionQuerySet(TripContentQuerySet):

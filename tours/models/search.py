@@ -19,12 +19,13 @@ class SearchEntry(models.Model):
     kind = models.PositiveSmallIntegerField(_("kind"))
     object_id = models.PositiveBigIntegerField(_("record"))
     # No database constraint: entries are removed with their trip by the trip's signal,
-    # so a cascade never has to wait for the index.
+    # so a cascade never has to wait for the index. A campaign's entry has no trip.
     trip = models.ForeignKey(
         Trip,
         verbose_name=_("trip"),
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        null=True,
         related_name="+",
     )
     terms = models.TextField(_("index terms"))

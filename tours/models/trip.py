@@ -1,5 +1,7 @@
 """Trips, their delegations and the sites they visit."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -125,6 +127,30 @@ class Trip(models.Model):
         related_name="+",
     )
     tags = TaggableManager(_("tags"), blank=True)
+    campaign = models.ForeignKey(
+        "Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trips",
+        help_text=_("Makes this trip one delegation of a wider study campaign."),
+    )
+    host_institution = models.ForeignKey(
+        Organization,
+        verbose_name=_("host institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_trainings",
+        help_text=_("The party school or training institution that ran a training class."),
+    )
+    trainee_count = models.PositiveIntegerField(
+        _("number of trainees"),
+        null=True,
+        blank=True,
+        help_text=_("How many took part in a training class, when not all are on the roster."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -165,7 +191,10 @@ class Trip(models.Model):
                 self._check_visits_within_dates()
 
     def _check_visits_within_dates(self):
-        outside = self.site_visits.exclude(date__range=(self.start_date, self.end_date))
+        outside = self.site_visits.exclude(date__range=(self.start_date, self.end_date)).exclude(
+            kind=SiteVisit.Kind.SUMMARY_MEETING,
+            date__range=(self.start_date, self.summary_meeting_deadline),
+        )
         count = outside.count()
         if count:
             raise ValidationError(
@@ -200,15 +229,40 @@ class Trip(models.Model):
         return self.status == self.Status.ARCHIVED
 
     def missing_for_publication(self) -> list[str]:
-        """What the trip still lacks before a leader may publish it, one sentence each."""
+        """What the trip still lacks before a leader may publish it, one sentence each.
+
+        A training class is led by its head teacher (班主任) or a leader; an embedded
+        learning trip (跟班学习) is its placements, so it needs at least one.
+        """
         missing = []
         if not (self.start_date and self.end_date):
             missing.append(_("The trip has no start and end dates."))
         if not self.site_visits.exists():
             missing.append(_("The itinerary is empty: add at least one site visit."))
-        if not self.members.filter(role=TripMember.Role.LEADER).exists():
+        if self.kind == self.Kind.TRAINING:
+            leading = (TripMember.Role.LEADER, TripMember.Role.HEAD_TEACHER)
+            if not self.members.filter(role__in=leading).exists():
+                missing.append(
+                    _(
+                        "The class has no head teacher (班主任) or leader (团长): "
+                        "give one member either role."
+                    )
+                )
+        elif not self.members.filter(role=TripMember.Role.LEADER).exists():
             missing.append(_("The delegation has no leader (团长): give one member that role."))
+        if self.kind == self.Kind.EMBEDDED and not self.placements.exists():
+            missing.append(
+                _(
+                    "An embedded learning trip needs at least one placement: say who "
+                    "was placed where."
+                )
+            )
         return missing
+
+    @property
+    def summary_meeting_deadline(self):
+        """The last day a summary meeting (总结会) may be held after the trip."""
+        return self.end_date + timedelta(days=settings.SUMMARY_MEETING_WINDOW_DAYS)
 
     @property
     def is_locked(self) -> bool:
@@ -311,6 +365,8 @@ class TripMember(models.Model):
         MEMBER = "member", _("member")
         LIAISON = "liaison", _("liaison")
         STAFF = "staff", _("staff")
+        HEAD_TEACHER = "head_teacher", _("head teacher")
+        TRAINEE = "trainee", _("trainee")
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="members"
@@ -397,6 +453,9 @@ class SiteVisit(models.Model):
         MEETING = "meeting", _("exchange meeting")
         INVESTMENT_EVENT = "investment_event", _("investment event")
         OTHER = "other", _("other")
+        DISCUSSION = "discussion", _("discussion")
+        CEREMONY = "ceremony", _("opening or closing ceremony")
+        SUMMARY_MEETING = "summary_meeting", _("summary meeting")
 
     trip = models.ForeignKey(
         Trip, verbose_name=_("trip"), on_delete=models.CASCADE, related_name="site_visits"
@@ -422,6 +481,18 @@ class SiteVisit(models.Model):
         null=True,
         blank=True,
         related_name="presented_visits",
+    )
+    presenter_title = models.CharField(
+        _("presenter's post at the time"),
+        max_length=100,
+        blank=True,
+        help_text=_("Leave empty to copy the presenter's current post."),
+    )
+    topic = models.CharField(
+        _("topic"),
+        max_length=200,
+        blank=True,
+        help_text=_("The title of a lecture or the subject of a session (专题)."),
     )
     province = models.CharField(_("province"), max_length=30, blank=True)
     city = models.CharField(_("city"), max_length=30, blank=True)
@@ -456,6 +527,19 @@ class SiteVisit(models.Model):
     def __str__(self):
         return f"{formats.date_format(self.date, 'SHORT_DATE_FORMAT')} {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.snapshot_presenter_title()
+        super().save(*args, **kwargs)
+
+    def snapshot_presenter_title(self):
+        """Keep the presenter's post as it was, as a member's is kept (TripMember)."""
+        if self.presenter_id and not self.presenter_title:
+            self.presenter_title = self.presenter.title
+
+    @property
+    def is_summary_meeting(self) -> bool:
+        return self.kind == self.Kind.SUMMARY_MEETING
+
     @property
     def time_text(self) -> str:
         """08:30—09:30, or the start alone; the same in every language."""
@@ -472,11 +556,30 @@ class SiteVisit(models.Model):
             trip = None
         if not (self.date and trip and trip.start_date and trip.end_date):
             return
-        if not trip.start_date <= self.date <= trip.end_date:
+        if self.is_summary_meeting:
+            self._check_summary_meeting_date(trip)
+        elif not trip.start_date <= self.date <= trip.end_date:
             raise ValidationError(
                 {
                     "date": _("The date must lie within the trip's dates (%(range)s).")
                     % {"range": _date_range_text(trip.start_date, trip.end_date)}
+                }
+            )
+
+    def _check_summary_meeting_date(self, trip):
+        # A summary meeting (总结会/汇报会) is often held back home, weeks after the trip.
+        deadline = trip.summary_meeting_deadline
+        if not trip.start_date <= self.date <= deadline:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "A summary meeting must lie between the trip's start and "
+                        "%(days)d days after its end (%(range)s)."
+                    )
+                    % {
+                        "days": settings.SUMMARY_MEETING_WINDOW_DAYS,
+                        "range": _date_range_text(trip.start_date, deadline),
+                    }
                 }
             )
 

@@ -1,4 +1,4 @@
-"""Pages that look across trips: search, host organizations and insights."""
+"""Pages that look across trips: search, host organizations, campaigns and insights."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,8 +7,11 @@ from django.utils.cache import patch_cache_control
 from people.models import Organization
 from tours.caching import cached_public_page
 from tours.insights import build_insights
-from tours.models import Photo, SiteVisit, Takeaway
+from tours.models import Campaign, Photo, SiteVisit, Takeaway, TripMember
+from tours.public.views import public_trips, with_public_places
+from tours.reports import SECTION_KINDS, sections_of
 from tours.search.page import SearchForm, search_page
+from tours.tagging import tags_for
 
 
 @cached_public_page(query=(*SearchForm.base_fields, "page"))
@@ -60,6 +63,73 @@ def host_detail(request, pk):
             "photos": photos,
         },
     )
+
+
+@cached_public_page
+def campaign_detail(request, pk):
+    """A campaign: its public delegations side by side, every place they went, and what
+    they learnt, together."""
+    campaign = get_object_or_404(Campaign.objects.public().select_related("organizer"), pk=pk)
+    trips = with_public_places(
+        public_trips()
+        .filter(campaign=campaign)
+        .select_related("organizer")
+        .order_by("start_date", "id")
+    )
+    leaders = (
+        TripMember.objects.filter(trip__in=trips, role=TripMember.Role.LEADER)
+        .select_related("participant", "organization")
+        .order_by("order", "id")
+    )
+    leader_of = {}
+    for member in leaders:
+        leader_of.setdefault(member.trip_id, member)
+    for trip in trips:
+        trip.leader = leader_of.get(trip.pk)
+    visits = list(
+        SiteVisit.objects.public()
+        .filter(trip__in=trips)
+        .exclude(kind=SiteVisit.Kind.SUMMARY_MEETING)
+        .select_related("trip", "host_organization")
+        .order_by("date", "trip__start_date", "trip_id", "order", "id")
+    )
+    takeaways = list(
+        Takeaway.objects.public()
+        .filter(trip__in=trips, kind__in=SECTION_KINDS)
+        .select_related("trip", "site_visit")
+        .order_by("trip__start_date", "trip_id", "id")
+    )
+    tags = tags_for([campaign, *takeaways])
+    for takeaway in takeaways:
+        takeaway.tag_list = tags.get(takeaway, [])
+    return render(
+        request,
+        "tours/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "campaign_tags": tags.get(campaign, []),
+            "trips": trips,
+            "visits": visits,
+            "places": _places(visits),
+            "sections": sections_of(takeaways),
+            "figures": {
+                "delegations": len(trips),
+                "visits": len(visits),
+                "people": sum(trip.member_count for trip in trips),
+                "takeaways": sum(trip.takeaway_count for trip in trips),
+            },
+        },
+    )
+
+
+def _places(visits) -> list[str]:
+    """Where the delegations went, each place once, in the order they first went."""
+    places = []
+    for visit in visits:
+        place = "".join(part for part in (visit.city or visit.province, visit.district) if part)
+        if place and place not in places:
+            places.append(place)
+    return places
 
 
 def sees_every_record(request) -> bool:

@@ -1,11 +1,11 @@
 """What crawlers may index: every public page with content, dated by its trips' changes."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from taggit.models import Tag
 
-from tours.models import SiteVisit, Takeaway, Trip
+from tours.models import Campaign, SiteVisit, Takeaway, Trip
 
 
 class TripSitemap(Sitemap):
@@ -73,6 +73,25 @@ class HostSitemap(Sitemap):
         return item["lastmod"]
 
 
+class CampaignSitemap(Sitemap):
+    """Campaigns with a public delegation, dated by the latest change to one of them."""
+
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return (
+            Campaign.objects.public()
+            .annotate(
+                lastmod=Max("trips__updated_at", filter=Q(trips__status__in=Trip.PUBLIC_STATUSES))
+            )
+            .order_by("-year", "id")
+        )
+
+    def lastmod(self, campaign):
+        return campaign.lastmod
+
+
 class PageSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.5
@@ -84,4 +103,10 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {"trips": TripSitemap, "tags": TagSitemap, "hosts": HostSitemap, "pages": PageSitemap}
+SITEMAPS = {
+    "trips": TripSitemap,
+    "campaigns": CampaignSitemap,
+    "tags": TagSitemap,
+    "hosts": HostSitemap,
+    "pages": PageSitemap,
+}

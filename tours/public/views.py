@@ -14,7 +14,7 @@ from tours.exports.files import DOCX_TYPE, attachment
 from tours.exports.report_docx import build_report_docx, report_title
 from tours.filters import ActionFilterForm, TripFilterForm
 from tours.models import ActionItem, Photo, SiteVisit, Takeaway, Trip
-from tours.reports import build_report, trip_and_related
+from tours.reports import build_report, trip_and_related, with_part_flags
 
 TRIPS_PER_PAGE = 20
 ACTIONS_PER_PAGE = 50
@@ -140,7 +140,8 @@ def robots_txt(request):
 @cached_public_page(trip="pk")
 def trip_report_docx(request, pk):
     """The public report as a Word document (考察报告), from public data only."""
-    trip = get_object_or_404(Trip.objects.public().select_related("organizer"), pk=pk)
+    trips = with_part_flags(Trip.objects.public()).select_related("organizer", "host_institution")
+    trip = get_object_or_404(trips, pk=pk)
     report = build_report(trip)
     content = build_report_docx(report)
     # Named after the public visits' places, as the document's own title is.

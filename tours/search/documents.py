@@ -1,4 +1,4 @@
-"""What is searchable: the five kinds of record, the text each contributes, where it links."""
+"""What is searchable: the six kinds of record, the text each contributes, where it links."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -6,7 +6,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tours.models import ActionItem, Question, SiteVisit, Takeaway, Trip
+from tours.models import ActionItem, Campaign, Question, SiteVisit, Takeaway, Trip
 
 # Entry keys: kind in the high bits, then "not public", then the record's own key.
 OBJECT_BITS = 40
@@ -144,6 +144,32 @@ class ActionKind(Kind):
         return f"{obj.trip.get_absolute_url()}#action-{obj.pk}"
 
 
+class CampaignKind(Kind):
+    """A campaign of several delegations: it belongs to no single trip."""
+
+    def title(self, obj):
+        return obj.title
+
+    def body(self, obj):
+        return obj.summary
+
+    def extra(self, obj):
+        return [obj.theme, obj.organizer.name if obj.organizer_id else ""]
+
+    def trip_of(self, obj):
+        return None
+
+    def trip_id(self, obj):
+        return None
+
+    @property
+    def fetch_related(self):
+        return self.related
+
+    def url(self, obj):
+        return obj.get_absolute_url()
+
+
 # In the order results are grouped on the page.
 KINDS = [
     TripKind(1, "trip", _("Reports"), Trip),
@@ -151,6 +177,7 @@ KINDS = [
     TakeawayKind(3, "takeaway", _("Takeaways"), Takeaway, ("speaker",)),
     QuestionKind(4, "question", _("Questions and answers"), Question),
     ActionKind(5, "action", _("Follow-up actions"), ActionItem, ("owner_organization",)),
+    CampaignKind(6, "campaign", _("Campaigns"), Campaign, ("organizer",)),
 ]
 BY_SLUG = {kind.slug: kind for kind in KINDS}
 BY_MODEL = {kind.model: kind for kind in KINDS}

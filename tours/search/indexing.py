@@ -2,10 +2,18 @@
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from people.models import Organization, Participant
-from tours.models import ActionItem, Question, SearchEntry, SiteVisit, Takeaway, Trip
+from tours.models import (
+    ActionItem,
+    Campaign,
+    Question,
+    SearchEntry,
+    SiteVisit,
+    Takeaway,
+    Trip,
+)
 
 from .backends import get_backend
 from .documents import BY_MODEL, KINDS, Kind, entry_id
@@ -61,6 +69,8 @@ def reindex_trip(trip) -> int:
     trip_id = getattr(trip, "pk", trip)
     entries = []
     for kind in KINDS:
+        if kind.model is Campaign:  # not a part of the trip; _on_trip_saved sees to it
+            continue
         rows = kind.model.objects.filter(**{"pk" if kind.model is Trip else "trip_id": trip_id})
         entries += _entries(kind, _with_visibility(kind, rows))
     with transaction.atomic():
@@ -85,9 +95,23 @@ def rebuild() -> dict[str, int]:
     return counts
 
 
+def _index_campaigns(*pks):
+    pks = [pk for pk in pks if pk is not None]
+    if pks:
+        index_rows(BY_MODEL[Campaign], Campaign.objects.filter(pk__in=pks))
+
+
 # Records whose visibility or text depends on another record's.
+def _remember_campaign(sender, instance, raw=False, **kwargs):
+    # A campaign is public while one of its trips is: the one a trip leaves may stop being.
+    if not raw and instance.pk:
+        stored = Trip.objects.filter(pk=instance.pk).values_list("campaign_id", flat=True)
+        instance._campaign_before = stored.first()
+
+
 def _on_trip_saved(instance, **kwargs):
     reindex_trip(instance.pk)
+    _index_campaigns(instance.campaign_id, instance.__dict__.pop("_campaign_before", None))
 
 
 def _on_visit_saved(instance, **kwargs):
@@ -115,11 +139,13 @@ def _on_part_deleted(sender, instance, **kwargs):
 
 def _on_trip_deleted(instance, **kwargs):
     SearchEntry.objects.filter(trip_id=instance.pk).delete()
+    _index_campaigns(instance.campaign_id)
 
 
 def _on_organization_saved(instance, **kwargs):
     index_rows(BY_MODEL[SiteVisit], SiteVisit.objects.filter(host_organization=instance.pk))
     index_rows(BY_MODEL[ActionItem], ActionItem.objects.filter(owner_organization=instance.pk))
+    index_rows(BY_MODEL[Campaign], Campaign.objects.filter(organizer=instance.pk))
 
 
 def _on_participant_saved(instance, **kwargs):
@@ -142,6 +168,7 @@ _SAVED = {
     Takeaway: _on_part_saved,
     Question: _on_part_saved,
     ActionItem: _on_part_saved,
+    Campaign: _on_part_saved,
     Organization: _on_organization_saved,
     Participant: _on_participant_saved,
 }
@@ -151,10 +178,12 @@ _DELETED = {
     Takeaway: _on_part_deleted,
     Question: _on_part_deleted,
     ActionItem: _on_part_deleted,
+    Campaign: _on_part_deleted,
 }
 
 
 def connect():
+    pre_save.connect(_remember_campaign, sender=Trip, dispatch_uid="search-campaign-Trip")
     for model, handler in _SAVED.items():
         post_save.connect(
             _unless_raw(handler),

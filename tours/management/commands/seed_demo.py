@@ -45,6 +45,8 @@ from tours.services import (
 )
 from tours.services.workflow import save_as
 
+from ._shapes_seed import ShapesSeeder
+
 BIG_TRIP_TITLE = "赴广东佛山、中山、东莞等地学习考察"
 # (username, group, linked person, is_staff, is_superuser): the person's unit is the
 # department the account acts for; an owner's, the unit whose items it answers for.
@@ -209,6 +211,8 @@ class DemoSeeder:
                 start = self.today - timedelta(days=ago) - shift
                 self.seed_small_trip(title + suffix, kind, status, start, days, host_ids, theme)
                 created += 1
+        if batch == 1:  # one example of each other shape: a campaign, a class, a placement…
+            created += ShapesSeeder(self).seed()
         return created
 
     def new_trip(self, title, kind, status, start, days, theme):
