@@ -140,7 +140,9 @@ def public_timeline(action: ActionItem, *, updates, extensions) -> list[Timeline
             TimelineEntry(
                 update.created_at,
                 "update",
-                gettext("Progress reported"),
+                gettext("Progress from a co-responsible unit")
+                if update.is_from_support_unit
+                else gettext("Progress reported"),
                 update.note,
                 day=update.date,
                 update=update,
