@@ -27,7 +27,8 @@ class ActionSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return (
+        """One query: a list, so the paginator need not count them first."""
+        return list(
             ActionItem.objects.public()
             .only("pk", "updated_at")
             .annotate(last_update=Max("updates__created_at"))
