@@ -127,6 +127,8 @@ def public_timeline(action: ActionItem, *, updates, extensions) -> list[Timeline
     if action.acknowledged_at:
         entries.append(TimelineEntry(action.acknowledged_at, "signed", gettext("Signed for")))
     for extension in extensions:
+        if extension.decided_at is None:  # approved outside the service: no day to show
+            continue
         entries.append(
             TimelineEntry(
                 extension.decided_at,
