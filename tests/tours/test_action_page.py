@@ -252,6 +252,14 @@ class TestWhatTheActionPageNeverShows:
         assert PRIVATE["pending reason"] not in body
         assert "2025年3月31日" not in body
 
+    def test_an_extension_approved_without_a_decision_day_is_left_off_the_timeline(
+        self, client, followed
+    ):
+        DeadlineExtension.objects.filter(action=followed, status="approved").update(decided_at=None)
+        body = page(client, followed)
+        assert "经批准延期至" not in body
+        assert "原定2024年6月30日，经批准延至2024年9月30日" in body
+
     def test_a_refused_extensions_date(self, client, followed):
         assert "2024年12月31日" not in page(client, followed)
 
@@ -508,7 +516,7 @@ class TestQueryBudget:
         action = build_followed_items(scale)
         host = action.trip.site_visits.get().host_organization_id
         budgets = [
-            (action.get_absolute_url(), 9),
+            (action.get_absolute_url(), 8),
             ("/feed/actions/", 2),
             ("/feed/actions/tags/招商引资/", 4),
             (f"/feed/actions/hosts/{host}/", 4),
