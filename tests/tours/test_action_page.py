@@ -391,6 +391,14 @@ class TestActionFeeds:
         assert link == f"http://testserver{followed.get_absolute_url()}#update-{update.pk}"
         assert newest.findtext(f"{ATOM}author/{ATOM}name") == "梁平区经济和信息化委员会"
 
+    def test_a_note_is_text_even_where_a_reader_renders_the_summary_as_html(self, client, followed):
+        factories.ActionUpdateFactory(
+            action=followed, note="<img src=x onerror=alert(1)>\n第二行", created_at=at(2030, 1, 1)
+        )
+        summary = entries(client, "/feed/actions/")[0].findtext(f"{ATOM}summary")
+        assert "&lt;img src=x onerror=alert(1)&gt;<br>第二行" in summary
+        assert "<img" not in summary
+
     def test_updates_of_private_items_and_unpublished_trips_stay_out(self, client, followed):
         private = factories.ActionItemFactory(trip=followed.trip, is_public=False)
         factories.ActionUpdateFactory(action=private, note=PRIVATE["private action"])

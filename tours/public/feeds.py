@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
@@ -91,11 +92,13 @@ class ActionUpdatesFeed(Feed):
         }
 
     def item_description(self, update):
-        return _("%(date)s, progress %(progress)s%%: %(note)s") % {
+        """HTML, as Atom's summary is typed: the owner's note is text, escaped, its lines kept."""
+        text = _("%(date)s, progress %(progress)s%%: %(note)s") % {
             "date": date_format(update.date),
             "progress": update.progress,
             "note": update.note,
         }
+        return linebreaksbr(text, autoescape=True)
 
     def item_link(self, update):
         return f"{update.action.get_absolute_url()}#update-{update.pk}"
