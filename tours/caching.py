@@ -4,7 +4,8 @@ Versions in the shared cache (Redis, or files the workers of one server share) n
 current generation of pages, so every worker on every server stops serving an old page at
 once when a change commits:
 - one version for everything (people's names, tags: shown on every page);
-- one for the pages across trips (home, lists, search, feeds, insights, tags, hosts);
+- one for the pages across trips (home, lists, search, feeds, insights, tags, hosts) and
+  for each action item's page, whose URL names no trip;
 - one per trip, for its report, Word file and calendar.
 A page's key holds the versions it depends on. `retire_pages` says which ones a change
 replaces; tours/changes.py decides that from what changed. Edits to drafts and to what no

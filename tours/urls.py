@@ -2,8 +2,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from .caching import cached_public_page
-from .public import explore, views
-from .public.feeds import LatestTripsFeed
+from .public import actions, explore, views
+from .public.feeds import (
+    ActionUpdatesFeed,
+    HostActionUpdatesFeed,
+    LatestTripsFeed,
+    TagActionUpdatesFeed,
+)
 from .public.sitemaps import SITEMAPS
 from .staff import evidence, followup, owner, preview, review
 
@@ -32,12 +37,24 @@ urlpatterns = [
     path("trips/<int:pk>/report.docx", views.trip_report_docx, name="trip-report-docx"),
     path("trips/<int:pk>/itinerary.ics", views.trip_itinerary_ics, name="trip-itinerary-ics"),
     path("actions/", views.action_board, name="action-board"),
+    path("actions/<int:pk>/", actions.action_detail, name="action-detail"),
     path("tags/<tag:slug>/", views.tag_detail, name="tag-detail"),
     path("search/", explore.search, name="search"),
     path("hosts/<int:pk>/", explore.host_detail, name="host-detail"),
     path("campaigns/<int:pk>/", explore.campaign_detail, name="campaign-detail"),
     path("insights/", explore.insights, name="insights"),
     path("feed/", cached_public_page(LatestTripsFeed()), name="feed"),
+    path("feed/actions/", cached_public_page(ActionUpdatesFeed()), name="feed-actions"),
+    path(
+        "feed/actions/tags/<tag:slug>/",
+        cached_public_page(TagActionUpdatesFeed()),
+        name="feed-actions-tag",
+    ),
+    path(
+        "feed/actions/hosts/<int:pk>/",
+        cached_public_page(HostActionUpdatesFeed()),
+        name="feed-actions-host",
+    ),
     path(
         "sitemap.xml",
         cached_public_page(sitemap, query=("p",)),

@@ -91,3 +91,27 @@ def test_the_action_board_filters_without_javascript(live_server, demo, browser,
     assert page.locator(".action--overdue").count() == page.locator(".action").count() > 0
     screenshot(page, "action-board-overdue")
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_from_the_board_to_an_actions_page(live_server, demo, page_at, screenshot, width):
+    from tours.models import ActionItem
+
+    action = ActionItem.objects.public().filter(status="in_progress").order_by("id").first()
+    ActionItem.objects.create(
+        trip=action.trip,
+        parent=action,
+        title="制定企业服务专员工作规程和服务事项清单（含涉企审批、要素保障、政策兑现等十二类事项）",
+        owner_organization=action.owner_organization,
+        weight=2,
+        due_date=action.due_date,
+    )
+    page = page_at(width)
+    page.goto(live_server.url + "/actions/")
+    page.get_by_role("link", name=action.title, exact=True).click()
+    page.wait_for_url(f"**{action.get_absolute_url()}")
+    expect(page.get_by_role("heading", name=action.title, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="办理过程")).to_be_visible()
+    expect(page.get_by_role("link", name="制定企业服务专员工作规程", exact=False)).to_be_visible()
+    assert not has_horizontal_overflow(page)
+    screenshot(page, f"action-page-{width}")

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Avg, Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -409,6 +410,10 @@ class ActionItem(TripPart):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        """The item's public page; it answers only while the item is public."""
+        return reverse("tours:action-detail", args=[self.pk])
+
     @property
     def is_overdue(self) -> bool:
         return (
@@ -590,6 +595,12 @@ class ActionUpdate(models.Model):
                 self.evidence.file = scrubbed(self.evidence)
             except ValidationError as error:
                 raise ValidationError({"evidence": error.error_list}) from None
+
+    @property
+    def has_publishable_evidence(self) -> bool:
+        """Whether the owner marked the update's evidence as publishable (the same rule as
+        `with_publishable_evidence`): on a public item, readers may then download it."""
+        return bool(self.evidence) and self.evidence_is_public
 
     @property
     def is_from_support_unit(self) -> bool:

@@ -5,7 +5,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from taggit.models import Tag
 
-from tours.models import Campaign, SiteVisit, Takeaway, Trip
+from tours.models import ActionItem, Campaign, SiteVisit, Takeaway, Trip
 
 
 class TripSitemap(Sitemap):
@@ -17,6 +17,26 @@ class TripSitemap(Sitemap):
 
     def lastmod(self, trip):
         return trip.updated_at
+
+
+class ActionSitemap(Sitemap):
+    """Public action items' own pages, dated by the item's last change or its latest update
+    (a co-responsible unit's update is on the page without changing the item)."""
+
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        """One query: a list, so the paginator need not count them first."""
+        return list(
+            ActionItem.objects.public()
+            .only("pk", "updated_at")
+            .annotate(last_update=Max("updates__created_at"))
+            .order_by("id")
+        )
+
+    def lastmod(self, action):
+        return max(filter(None, (action.updated_at, action.last_update)))
 
 
 class TagSitemap(Sitemap):
@@ -106,6 +126,7 @@ class PageSitemap(Sitemap):
 SITEMAPS = {
     "trips": TripSitemap,
     "campaigns": CampaignSitemap,
+    "actions": ActionSitemap,
     "tags": TagSitemap,
     "hosts": HostSitemap,
     "pages": PageSitemap,

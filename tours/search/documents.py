@@ -141,7 +141,7 @@ class ActionKind(Kind):
         return obj.owner_organization.name
 
     def url(self, obj):
-        return f"{obj.trip.get_absolute_url()}#action-{obj.pk}"
+        return obj.get_absolute_url()
 
 
 class CampaignKind(Kind):
