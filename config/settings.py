@@ -105,7 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "simple_history",
-    "axes",
+    # django-axes, under a Chinese name in the admin.
+    "common.login_protection.LoginProtectionConfig",
     "people",
     "tours",
 ]

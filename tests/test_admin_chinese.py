@@ -16,11 +16,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.test import RequestFactory
-from django.urls import NoReverseMatch, reverse
-from taggit.models import Tag
+from django.urls import reverse
 
+from common.admin_words import permission_label
 from tests import factories
 from tours.models import EmailDigest
+from tours.sheets import SHEETS
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,18 @@ pytestmark = pytest.mark.django_db
 ALLOWED_WORDS = {
     "Excel",  # the file format staff know by this name (导入 Excel)
     "Word",  # likewise (下载 Word 报告)
-    "docx",  # file name extensions named in upload rules
-    "xlsx",
-    "jpg",
-    "jpeg",
-    "png",
-    "heic",
-    "webp",
-    "UTC",  # a time zone's name
+    # names of file formats, text encodings and office software, as staff know them
+    "JPEG",
+    "PNG",
+    "WebP",
+    "CSV",
+    "EXIF",
+    "GBK",
+    "UTF",
+    "WPS",
+    # keys, named as printed on the keyboard
+    "Ctrl",
+    "Shift",
 }
 
 # Attributes whose text a person reads: tooltips, placeholders, image descriptions.
@@ -103,13 +108,10 @@ def records(superuser):
     EmailDigest.objects.create(
         kind=EmailDigest.Kind.DEADLINES, recipient="owner@example.cn", sent_on="2024-04-01"
     )
-    AccessAttempt.objects.create(
-        username="stranger", ip_address="10.0.0.9", user_agent="浏览器", failures_since_start=3
-    )
-    AccessLog.objects.create(username="root", ip_address="10.0.0.8", user_agent="浏览器")
-    AccessFailureLog.objects.create(
-        username="stranger", ip_address="10.0.0.9", user_agent="浏览器", locked_out=False
-    )
+    login = {"ip_address": "10.0.0.9", "user_agent": "浏览器", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(username="stranger", failures_since_start=3, **login)
+    AccessLog.objects.create(username="root", **login)
+    AccessFailureLog.objects.create(username="stranger", locked_out=False, **login)
     group = Group.objects.create(name="资料员")
     group.permissions.add(*Permission.objects.all()[:5])
     superuser.user_permissions.add(*Permission.objects.all()[:5])
@@ -142,21 +144,22 @@ def every_admin_page(trip, superuser):
     yield reverse("admin:password_change_done")
     yield reverse("admin:tours_trip_photos", args=[trip.pk])
     yield reverse("admin:tours_trip_photos_upload", args=[trip.pk])
-    for sheet in ("roster", "itinerary"):
-        try:
-            yield reverse("admin:tours_trip_import_sheet", args=[trip.pk, sheet])
-        except NoReverseMatch:
-            pass
+    for sheet in SHEETS:
+        yield reverse("admin:tours_trip_import_sheet", args=[trip.pk, sheet])
+    yield reverse("admin:taggit_tag_merge_tags")
     yield reverse("staff-search") + "?q=招商"
     history = trip.history.first()
     yield reverse("admin:tours_trip_simple_history", args=[trip.pk, history.history_id])
 
 
 def data_words() -> set[str]:
-    """The words the records themselves hold: user names typed in by people."""
-    names = set(User.objects.values_list("username", flat=True))
-    names |= set(AccessAttempt.objects.values_list("username", flat=True))
-    return names
+    """The words the records themselves hold: user names people chose, and what browsers
+    sent when logging in (django-axes writes "<unknown>" for what the test client leaves out)."""
+    words = set(User.objects.values_list("username", flat=True))
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        for values in model.objects.values_list("username", "user_agent", "path_info"):
+            words |= {word for value in values if value for word in re.findall(r"[A-Za-z]+", value)}
+    return words
 
 
 def test_every_admin_page_is_in_chinese(client, superuser, records):
@@ -232,4 +235,13 @@ def test_permission_pickers_name_permissions_in_chinese(client, superuser, recor
     ):
         page = visible_text(client.get(url).content.decode())
         assert "Can add log entry" not in page
-        assert "可以新增日志记录" in page or "可以新增 日志记录" in page, url
+        assert "管理后台 | 日志记录 | 可以新增日志记录" in page, url
+
+
+def test_permissions_read_as_what_they_allow():
+    permissions = Permission.objects.select_related("content_type")
+    labels = {p.codename: permission_label(p) for p in permissions}
+    assert labels["add_logentry"] == "管理后台 | 日志记录 | 可以新增日志记录"
+    assert labels["view_historicaltrip"] == "学习考察 | 考察的历史记录 | 可以查看考察的历史记录"
+    assert labels["publish_trip"] == "学习考察 | 考察 | 可以发布、退回和归档考察"
+    assert labels["change_accessattempt"] == "登录保护 | 登录失败记录 | 可以修改登录失败记录"

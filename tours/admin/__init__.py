@@ -1,3 +1,3 @@
 """The staff's admin: the trip page with its parts inline, and a page per part."""
 
-from . import parts, photos, trip  # noqa: F401  (registers the model admins)
+from . import parts, photos, tags, trip  # noqa: F401  (registers the model admins)
