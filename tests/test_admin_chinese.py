@@ -245,3 +245,22 @@ def test_permissions_read_as_what_they_allow():
     assert labels["view_historicaltrip"] == "学习考察 | 考察的历史记录 | 可以查看考察的历史记录"
     assert labels["publish_trip"] == "学习考察 | 考察 | 可以发布、退回和归档考察"
     assert labels["change_accessattempt"] == "登录保护 | 登录失败记录 | 可以修改登录失败记录"
+
+
+def test_admin_phrases_run_the_model_name_into_the_chinese(client, superuser, records):
+    client.force_login(superuser)
+    changelist = visible_text(client.get(reverse("admin:tours_trip_changelist")).content.decode())
+    assert "选择要修改的考察" in changelist
+    assert "新增考察" in changelist
+    assert "增加 考察" not in changelist
+    add = visible_text(client.get(reverse("admin:tours_trip_add")).content.decode())
+    assert "新增考察" in add
+    change = client.get(reverse("admin:tours_trip_change", args=[records.pk])).content.decode()
+    assert "修改考察" in visible_text(change)
+
+
+def test_login_protection_is_named_in_chinese(client, superuser, records):
+    client.force_login(superuser)
+    index = visible_text(client.get(reverse("admin:index")).content.decode())
+    assert "登录保护" in index
+    assert "登录失败记录" in index
