@@ -30,6 +30,45 @@ DJANGO_ADMIN = [
     gettext_noop("Select all %(total_count)s %(module_name)s"),
     gettext_noop("Models in the %(name)s application"),
     gettext_noop("%(app)s administration"),
+    gettext_noop("Add"),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
+    gettext_noop("0 of %(cnt)s selected"),
+    gettext_noop(" By %(filter_title)s "),
+    gettext_noop(
+        "Please enter the correct %(username)s and password for a staff account. "
+        "Note that both fields may be case-sensitive."
+    ),
+    # The delete confirmations.
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? '
+        "All of the following related items will be deleted:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following "
+        "objects and their related items will be deleted:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related "
+        "objects, but your account doesn't have permission to delete the following types of "
+        "objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the "
+        "following protected related objects:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would result in deleting related objects, but "
+        "your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would require deleting the following protected "
+        "related objects:"
+    ),
+    gettext_noop(
+        "Deleting %(class_name)s %(instance)s would require deleting the following protected "
+        "related objects: %(related_objects)s"
+    ),
     # The index's table heads, for screen readers; new in Django 5.1.
     gettext_noop("Model name"),
     gettext_noop("Add link"),
