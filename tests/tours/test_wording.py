@@ -116,6 +116,13 @@ def test_a_span_of_days_reads_as_each_language_writes_it(start, end, english, ch
         assert date_range(start, end) == chinese
 
 
+def test_an_english_date_spells_out_its_month():
+    from django.utils import formats
+
+    with translation.override("en"):
+        assert formats.date_format(D(2026, 9, 18)) == "September 18, 2026"
+
+
 def test_a_rule_quotes_a_span_with_both_dates_in_full():
     with translation.override("zh-hans"):
         assert date_range(D(2024, 2, 26), D(2024, 3, 1), full_end=True) == (
