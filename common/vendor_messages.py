@@ -31,6 +31,7 @@ DJANGO_ADMIN = [
     gettext_noop("Models in the %(name)s application"),
     gettext_noop("%(app)s administration"),
     gettext_noop("Add"),
+    gettext_noop("Save and add another"),
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("0 of %(cnt)s selected"),

@@ -278,7 +278,7 @@ def test_permissions_read_as_what_they_allow():
     assert labels["add_logentry"] == "管理后台 | 日志记录 | 可以新增日志记录"
     assert labels["view_historicaltrip"] == "学习考察 | 考察的历史记录 | 可以查看考察的历史记录"
     assert labels["publish_trip"] == "学习考察 | 考察 | 可以发布、退回和归档考察"
-    assert labels["change_accessattempt"] == "登录保护 | 登录失败记录 | 可以修改登录失败记录"
+    assert labels["change_accessattempt"] == "登录保护 | 登录失败计数 | 可以修改登录失败计数"
 
 
 def test_admin_phrases_run_the_model_name_into_the_chinese(client, superuser, records):
@@ -297,4 +297,4 @@ def test_login_protection_is_named_in_chinese(client, superuser, records):
     client.force_login(superuser)
     index = visible_text(client.get(reverse("admin:index")).content.decode())
     assert "登录保护" in index
-    assert "登录失败记录" in index
+    assert "登录失败计数" in index and "登录失败记录" in index
