@@ -105,7 +105,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "simple_history",
-    "axes",
+    # django-axes, under a Chinese name in the admin.
+    "common.login_protection.LoginProtectionConfig",
     "people",
     "tours",
 ]
@@ -260,6 +261,8 @@ AXES_CLIENT_IP_CALLABLE = "config.ops.client_ip_address" if BEHIND_PROXY else No
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates spell the month out (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 from common.forms import extend_form
 from common.history import HistoryAdmin
 
+# Registers the admin of accounts and roles.
+from . import accounts_admin  # noqa: F401
 from .models import Organization, Participant
 from .scope import scope_of
 from .services import merge_organizations

@@ -7,6 +7,9 @@ class ToursConfig(AppConfig):
     verbose_name = _("Study tours")
 
     def ready(self):
+        from common import admin_words
+
         from . import signals
 
         signals.connect()
+        admin_words.install()

@@ -20,7 +20,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, Undefined
 
-from .templatetags.tours import date_range, nested_quotes
+from .templatetags.tours import colon, date_range, nested_quotes
 
 MEMO_SIZE = 4096
 
@@ -95,7 +95,7 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 def section_number(n):
     """一、 二、 … in Chinese (as 考察报告 number their parts), 1. 2. … otherwise."""
     if get_language() != "zh-hans":
-        return f"{n}."
+        return f"{n}. "
     if n < 10:
         return f"{_CHINESE_DIGITS[n]}、"
     tens, ones = divmod(n, 10)
@@ -128,6 +128,7 @@ def environment(**options):
         date=lambda value, format_name=None: _date(
             get_language(), template_localtime(value), format_name
         ),
+        colon=colon,
         date_range=date_range,
         label=choice_label,
         linebreaksbr=linebreaksbr,

@@ -9,6 +9,8 @@ models and the templates.
 
 import re
 
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 # Quotation marks (GB/T 15834-2011 §4.1.3.2): “double” outside, ‘single’ within, “double”
@@ -162,3 +164,40 @@ def visit_place(visit, home: str = "") -> str:
         return broad
     # Within home's city its district or town, even home's own: closer than the city.
     return visit.district or broad
+
+
+def date_range(start, end, *, full_end: bool = False) -> str:
+    """A span of days as the language writes it.
+
+    Chinese: 2024年2月26日至3月1日, the end leaving out the year it shares with the start
+    (or in full with `full_end`, as a rule's message quotes it). English, the way
+    American style guides write a span: September 18–23, 2026; September 28 – October 2,
+    2026; December 30, 2026 – January 2, 2027. Django's own English formats would give
+    "Sept. 18, 2026 to September 23".
+    """
+    if not (start and end) or start == end:
+        day = start or end
+        if not day:
+            return ""
+        return formats.date_format(day) if get_language() == "zh-hans" else _english_day(day)
+    if get_language() == "zh-hans":
+        if full_end or start.year != end.year:
+            end_text = formats.date_format(end)
+        else:
+            end_text = formats.date_format(end, "n月j日")  # Django's MONTH_DAY_FORMAT pads: 09月
+        return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
+    if start.year != end.year:
+        return f"{_english_day(start)} – {_english_day(end)}"
+    if start.month != end.month:
+        return f"{formats.date_format(start, 'F j')} – {_english_day(end)}"
+    return f"{formats.date_format(start, 'F j')}–{formats.date_format(end, 'j, Y')}"
+
+
+def _english_day(day) -> str:
+    return formats.date_format(day, "F j, Y")
+
+
+def colon(label) -> str:
+    """A label before its value: 责任单位： in Chinese (a full-width colon, no space),
+    "Responsible unit: " in English."""
+    return _("%(label)s: ") % {"label": label}

@@ -454,6 +454,17 @@ class TestCaching:
         assert english.headers["Content-Language"] == "en"
         assert "Itinerary" in english.content.decode()
 
+    def test_the_english_report_spaces_its_numbers_dates_and_colons(self, client, planted):
+        planted.start_date = datetime.date(2026, 9, 18)
+        planted.end_date = datetime.date(2026, 9, 23)
+        planted.save()
+        planted.site_visits.update(date=planted.start_date)
+        page = text_of(client.get(planted.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+        assert "1. Itinerary" in page
+        assert "September 18–23, 2026" in page
+        assert "Responsible unit: " in page
+        assert not re.search(r"[A-Za-z]：", page)  # no full-width colon after an English word
+
     def test_staff_with_a_session_get_the_same_public_page(self, client, editor, planted):
         client.get(planted.get_absolute_url())
         client.force_login(editor)

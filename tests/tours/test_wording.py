@@ -1,12 +1,13 @@
 """How the reports word things: nested quotation marks, the home side, gaps, places."""
 
+import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
 
-from tours.wording import gap_text, home_word, nested_quotes, quoted, visit_place
+from tours.wording import colon, date_range, gap_text, home_word, nested_quotes, quoted, visit_place
 
 
 @pytest.mark.parametrize(
@@ -84,3 +85,53 @@ def visit(province="", city="", district=""):
 )
 def test_a_visit_is_named_by_the_most_specific_place_that_is_not_home(place, home, named):
     assert visit_place(place, home) == named
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "english", "chinese"),
+    [
+        (D(2026, 9, 18), D(2026, 9, 23), "September 18–23, 2026", "2026年9月18日至9月23日"),
+        (
+            D(2026, 9, 28),
+            D(2026, 10, 2),
+            "September 28 – October 2, 2026",
+            "2026年9月28日至10月2日",
+        ),
+        (
+            D(2026, 12, 30),
+            D(2027, 1, 2),
+            "December 30, 2026 – January 2, 2027",
+            "2026年12月30日至2027年1月2日",
+        ),
+        (D(2026, 9, 18), D(2026, 9, 18), "September 18, 2026", "2026年9月18日"),
+    ],
+)
+def test_a_span_of_days_reads_as_each_language_writes_it(start, end, english, chinese):
+    with translation.override("en"):
+        assert date_range(start, end) == english
+    with translation.override("zh-hans"):
+        assert date_range(start, end) == chinese
+
+
+def test_an_english_date_spells_out_its_month():
+    from django.utils import formats
+
+    with translation.override("en"):
+        assert formats.date_format(D(2026, 9, 18)) == "September 18, 2026"
+
+
+def test_a_rule_quotes_a_span_with_both_dates_in_full():
+    with translation.override("zh-hans"):
+        assert date_range(D(2024, 2, 26), D(2024, 3, 1), full_end=True) == (
+            "2024年2月26日至2024年3月1日"
+        )
+
+
+def test_a_label_takes_the_colon_of_its_language():
+    with translation.override("en"):
+        assert colon("Due") == "Due: "
+    with translation.override("zh-hans"):
+        assert colon("截止日期") == "截止日期："

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tours.models import Takeaway
 from tours.reports import TripReport
-from tours.wording import gap_text, home_word, plain_number, quoted
+from tours.wording import colon, gap_text, home_word, plain_number, quoted
 
 from .gongwen import GongwenDocument, chinese_date, date_span
 
@@ -300,7 +300,7 @@ class _ReportWriter:
             doc.paragraph(text, bold_lead=f"{n}. ")
             if instruction.public_actions:
                 titles = "；".join(action.title for action in instruction.public_actions)
-                doc.paragraph(_("Actions that came of it") + f"：{titles}。")
+                doc.paragraph(colon(_("Actions that came of it")) + f"{titles}。")
 
     def insights(self):
         doc = self.doc

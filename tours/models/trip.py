@@ -15,14 +15,11 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Organization, Participant
 from tours.tagging import TaggableManager
-from tours.wording import visit_place
+from tours.wording import date_range, visit_place
 
 
 def _date_range_text(start, end) -> str:
-    return _("%(start)s to %(end)s") % {
-        "start": formats.date_format(start),
-        "end": formats.date_format(end),
-    }
+    return date_range(start, end, full_end=True)
 
 
 class TripQuerySet(models.QuerySet):

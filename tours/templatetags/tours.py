@@ -1,12 +1,11 @@
 from django import template
 from django.template import engines
-from django.utils import formats
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from people.models import person_name
 from people.scope import scope_of, why_nothing
+from tours.wording import colon as _colon
+from tours.wording import date_range as _date_range
 from tours.wording import nested_quotes as _nested_quotes
 
 # Leaders hold this permission (tours.staff.access.REVIEWER).
@@ -17,18 +16,14 @@ register = template.Library()
 
 @register.filter
 def date_range(start, end):
-    """2024年2月26日至3月1日: the end leaves out what it shares with the start."""
-    if not start or not end:
-        return formats.date_format(start or end) if (start or end) else ""
-    if start == end:
-        return formats.date_format(start)
-    if start.year != end.year:
-        end_text = formats.date_format(end)
-    elif get_language() == "zh-hans":
-        end_text = formats.date_format(end, "n月j日")  # Django's zh MONTH_DAY_FORMAT pads: 09月
-    else:
-        end_text = formats.date_format(end, "MONTH_DAY_FORMAT")
-    return _("%(start)s to %(end)s") % {"start": formats.date_format(start), "end": end_text}
+    """2024年2月26日至3月1日; in English February 26 – March 1, 2024 (tours.wording)."""
+    return _date_range(start, end)
+
+
+@register.filter
+def colon(label):
+    """{{ _("Due")|colon }}: 截止日期： in Chinese, "Due: " in English (tours.wording)."""
+    return _colon(label)
 
 
 @register.filter
