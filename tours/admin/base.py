@@ -7,8 +7,9 @@ from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetW
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
-from django.http import Http404
-from django.utils.http import urlencode
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.http import Http404, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -316,7 +317,49 @@ class AdminStyleMixin:
         css = {"all": ["css/admin.css"]}
 
 
+def back_url(request) -> str | None:
+    """The page this one was opened from (`?next=`, e.g. the trip page's section), if it
+    is a page of this site."""
+    url = request.GET.get("next", "")
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+class ReturnToPageMixin:
+    """A row's own page opened from the trip page goes back there when saved; its
+    other buttons (save and continue, save and add another) keep the way back."""
+
+    STAYING = ("_continue", "_addanother", "_saveasnew")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["back_url"] = back_url(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back(request, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._back(request, super().response_change(request, obj))
+
+    def _back(self, request, response):
+        back = back_url(request)
+        if back is None or IS_POPUP_VAR in request.POST:
+            return response
+        if not isinstance(response, HttpResponseRedirect):
+            return response
+        if any(key in request.POST for key in self.STAYING):
+            location = response["Location"]
+            joiner = "&" if "?" in location else "?"
+            response["Location"] = f"{location}{joiner}{urlencode({'next': back})}"
+            return response
+        return HttpResponseRedirect(back)
+
+
 class TripPartAdmin(
+    ReturnToPageMixin,
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,
