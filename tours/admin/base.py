@@ -1,13 +1,14 @@
 """Admin building blocks shared by the trip page and the pages of its parts."""
 
 from itertools import islice
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
@@ -351,9 +352,11 @@ class ReturnToPageMixin:
         if not isinstance(response, HttpResponseRedirect):
             return response
         if any(key in request.POST for key in self.STAYING):
-            location = response["Location"]
-            joiner = "&" if "?" in location else "?"
-            response["Location"] = f"{location}{joiner}{urlencode({'next': back})}"
+            location = urlsplit(response["Location"])
+            query = parse_qs(location.query)
+            if "next" not in query:
+                query["next"] = [back]
+                response["Location"] = location._replace(query=urlencode(query, True)).geturl()
             return response
         return HttpResponseRedirect(back)
 
