@@ -32,7 +32,12 @@ TAKEAWAYS = [
     ("lesson", "以“工改工”方式连片改造村级工业园，腾出产业用地300余亩。"),
     ("gap", "我镇企业服务仍以被动受理为主，主动上门少。"),
     ("insight", "招商要围绕产业链补链强链，不能“捡到篮里都是菜”。"),
-    ("reflection", "要把三角镇的经验转化为我镇可操作的具体举措。"),
+    (
+        "reflection",
+        "三角镇把企业当作“自家人”，镇领导带着部门上门解决难题，企业有需要、服务零距离。"
+        "我镇要学习这种主动服务的作风，把三角镇的经验转化为我镇可操作的具体举措，"
+        "建立重点企业联系制度，让企业少跑腿、好办事。",
+    ),
 ]
 ACTIONS = [
     "建立重点企业“一对一”服务专员制度",
@@ -84,6 +89,17 @@ class Entry:
         return self.page.locator(f"#{prefix}-group tr.form-row:not(.empty-form)").count() - 1
 
 
+def would_ask_before_unload(page):
+    """Whether closing or reloading the tab now would bring up the browser's prompt."""
+    return page.evaluate(
+        """() => {
+            const event = new Event("beforeunload", {cancelable: true});
+            window.dispatchEvent(event);
+            return event.defaultPrevented;
+        }"""
+    )
+
+
 def no_horizontal_scroll(page, width):
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -104,7 +120,9 @@ def people():
     town = factories.OrganizationFactory(name="三角镇人民政府", region="广东省中山市")
     factories.OrganizationFactory(name="礼让镇经济发展办公室")
     return {
-        "leader": factories.ParticipantFactory(name="周建国", title="镇党委书记", organization=home),
+        "leader": factories.ParticipantFactory(
+            name="周建国", title="镇党委书记", organization=home
+        ),
         "members": [
             factories.ParticipantFactory(name="孙丽", title="副镇长", organization=home),
             factories.ParticipantFactory(name="赵敏", title="经发办主任", organization=home),
@@ -193,6 +211,14 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
     assert no_horizontal_scroll(page, 1280)
     screenshot(page, "trip-entry-1280")
 
+    # A long text is read and edited in its row: the box grows while it has the cursor.
+    reflection = page.locator("#id_takeaways-6-text")
+    folded = reflection.evaluate("box => box.offsetHeight")
+    reflection.focus()
+    assert reflection.evaluate("box => box.offsetHeight") > folded
+    reflection.blur()
+    assert reflection.evaluate("box => box.offsetHeight") == folded
+
     # Leaving with edits asks first, the toolbar's links included; staying keeps them.
     entry.fill("#id_summary", "一天内考察三角镇三个点位，座谈交流企业服务和园区建设经验。")
     dialogs = []
@@ -201,6 +227,7 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
         dialogs.append(dialog.message)
         dialog.dismiss()
 
+    assert would_ask_before_unload(page)
     page.on("dialog", answer)
     page.get_by_role("link", name="历史").click()
     assert len(dialogs) == 1 and UNSAVED in dialogs[0]
@@ -226,6 +253,7 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
     entry_pages, entry_inputs = entry.pages, entry.inputs
 
     # Once saved, the page leaves without a word.
+    assert not would_ask_before_unload(page)
     dialogs.clear()
     page.on("dialog", answer)
     page.get_by_role("link", name="历史").click()
