@@ -141,3 +141,15 @@ class TestReviewCommentInTheRow:
     def test_a_pending_takeaway_shows_no_comment(self, client, editor, trip):
         client.force_login(editor)
         assert 'class="review-comment"' not in client.get(change_url(trip)).content.decode()
+
+
+class TestCompactRows:
+    def test_a_visit_picker_names_the_visit_before_its_date(self, client, editor, trip):
+        visit = trip.site_visits.first()
+        visit.name = "三角镇企业服务中心"
+        visit.date = trip.start_date
+        visit.save()
+        client.force_login(editor)
+        html = client.get(change_url(trip)).content.decode()
+        day = f"{trip.start_date.year}年{trip.start_date.month}月{trip.start_date.day}日"
+        assert f'<option value="{visit.pk}">三角镇企业服务中心（{day}）</option>' in html
