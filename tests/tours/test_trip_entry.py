@@ -108,6 +108,24 @@ class TestReturningToTheTrip:
         assert response.status_code == 302
         assert response["Location"] == visit_url(visit, next=back)
 
+    def test_a_visit_added_on_its_own_page_from_the_trip_returns_to_its_section(
+        self, client, editor, trip
+    ):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        url = reverse("admin:tours_sitevisit_add") + f"?trip={trip.pk}&next={quote(back)}"
+        data = form_data(client.get(url)) | {
+            "trip": trip.pk,
+            "date": trip.start_date.isoformat(),
+            "name": "三角镇党群服务中心",
+            "kind": "meeting",
+            "_save": "保存",
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302
+        assert response["Location"] == back
+        assert trip.site_visits.filter(name="三角镇党群服务中心").exists()
+
     @pytest.mark.parametrize(
         "elsewhere", ["https://evil.example/admin/", "//evil.example/", "javascript:alert(1)"]
     )

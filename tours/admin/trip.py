@@ -197,7 +197,8 @@ def trip_sections(form, inline_admin_formsets) -> list[Section]:
         errors = 0
         if formset.is_bound:
             errors = len(formset.non_form_errors()) + sum(len(f.errors) for f in formset.forms)
-        rows = formset.total_rows if formset.too_long else formset.total_form_count()
+        too_long = getattr(formset, "too_long", False)
+        rows = formset.total_rows if too_long else formset.total_form_count()
         title = getattr(inline.opts, "section_title", inline.opts.verbose_name_plural)
         sections.append(Section(str(title), f"{formset.prefix}-group", rows, errors))
     return sections
