@@ -281,3 +281,24 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
     narrow.goto(f"{live_server.url}/admin/tours/trip/{trip.pk}/change/")
     assert no_horizontal_scroll(narrow, 1024)
     screenshot(narrow, "trip-entry-1024")
+
+
+def test_a_persons_page_also_asks_before_it_is_left_with_edits(
+    live_server, page_at, editor, people
+):
+    page = page_at(1280, 800)
+    sign_in(page, live_server, editor)
+    person = people["leader"]
+    page.goto(f"{live_server.url}/admin/people/participant/{person.pk}/change/")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.get_by_role("link", name="历史").click()
+    page.wait_for_url(re.compile(r"/history/$"))
+    assert dialogs == []
+
+    page.go_back()
+    page.fill("#id_title", "镇长")
+    page.get_by_role("link", name="历史").click()
+    assert len(dialogs) == 1 and UNSAVED in dialogs[0]
+    expect(page.locator("#id_title")).to_have_value("镇长")
