@@ -1,6 +1,7 @@
 /* The trip page's sections: the index keeps each section's row count as rows are added and
-   removed and marks the section in view; after a save with errors the page goes to the
-   first one; a long text in a row grows while it is edited and shrinks back after. */
+   removed and marks the section in view; saving and staying comes back to that section;
+   after a save with errors the page goes to the first one; a long text in a row grows while
+   it is edited and shrinks back after. */
 (function () {
   "use strict";
 
@@ -29,11 +30,13 @@
     });
   });
 
-  // The section in view: the last one whose top has passed under the index.
+  // The section in view: the last one whose top has passed a line a third of the way down
+  // the screen under the index.
   var ticking = false;
   function markCurrent() {
     ticking = false;
-    var line = nav.getBoundingClientRect().bottom + 8;
+    var top = nav.getBoundingClientRect().bottom;
+    var line = top + (window.innerHeight - top) / 3;
     var current = 0;
     sections.forEach(function (section, i) {
       if (section && section.getBoundingClientRect().top <= line) current = i;
@@ -50,6 +53,19 @@
     }
   }, {passive: true});
   markCurrent();
+
+  // 保存 and stay: come back to the section in view. The save answers with a redirect to
+  // this page, and the browser keeps the address's #section across it.
+  var form = nav.closest("form");
+  if (form && !form.getAttribute("action")) {
+    form.addEventListener("submit", function (event) {
+      if (!event.submitter || event.submitter.name !== "_continue") return;
+      var current = nav.querySelector('a[aria-current="true"]');
+      if (current) {
+        form.action = location.pathname + location.search + "#" + current.dataset.sectionLink;
+      }
+    });
+  }
 
   // A save that failed: go to the first error, and put the cursor in its field.
   function firstError() {

@@ -231,7 +231,7 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
     page.on("dialog", answer)
     page.get_by_role("link", name="历史").click()
     assert len(dialogs) == 1 and UNSAVED in dialogs[0]
-    expect(page).to_have_url(re.compile(r"/change/$"))
+    expect(page).to_have_url(re.compile(r"/change/(#[\w-]+)?$"))
     page.get_by_role("link", name="导入花名册").click()
     assert len(dialogs) == 2
     expect(page.locator("#id_summary")).to_have_value(re.compile("三个点位"))
@@ -251,6 +251,15 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
     page.wait_for_url(re.compile(rf"/admin/tours/trip/{trip.pk}/change/#site_visits-group$"))
     assert in_view(page, "#site_visits-group")
     entry_pages, entry_inputs = entry.pages, entry.inputs
+
+    # Saving and staying comes back to the section in view.
+    page.locator('.trip-sections a[href="#takeaways-group"]').click()
+    page.uncheck("#id_takeaways-4-is_public")
+    with page.expect_navigation():
+        page.click(".trip-sections__save")
+    assert page.url.endswith("#takeaways-group")
+    assert in_view(page, "#takeaways-group")
+    expect(page.locator("#id_takeaways-4-is_public")).not_to_be_checked()
 
     # Once saved, the page leaves without a word.
     assert not would_ask_before_unload(page)
