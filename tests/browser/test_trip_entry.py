@@ -181,12 +181,14 @@ def test_editor_enters_a_one_day_exchange_on_the_trip_page(
         entry.pick(f"id_action_items-{i}-owner_organization", "礼让镇经济发展办公室")
         entry.fill(f"#id_action_items-{i}-due_date", "2027-03-31")
     assert no_horizontal_scroll(page, 1280)
+    index = page.locator(".trip-sections")
+    for anchor, count in [("members", 3), ("site_visits", 3), ("takeaways", 7)]:
+        expect(index.locator(f'a[href="#{anchor}-group"]')).to_contain_text(str(count))
 
     # The slip: its section is counted in the index, open, in view, with its field focused;
     # nothing typed elsewhere is lost or folded away.
     entry.click(".trip-sections__save")
     expect(page.locator(".errornote")).to_be_visible()
-    index = page.locator(".trip-sections")
     expect(index.locator('a[href="#indicators-group"]')).to_contain_text("1 处错误")
     expect(index.locator(".trip-sections__errors")).to_have_count(1)
     expect(page.locator("#indicators-group")).to_be_visible()
