@@ -1,14 +1,17 @@
 """Admin building blocks shared by the trip page and the pages of its parts."""
 
 from itertools import islice
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
-from django.http import Http404
-from django.utils.http import urlencode
+from django.http import Http404, HttpResponseRedirect
+from django.utils import formats
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +141,8 @@ class TripInlineFormSet(BaseInlineFormSet):
                 widget.known_labels = self._labels_for(name, field)
             elif name in TRIP_SCOPED_FIELDS:
                 field.queryset = scoped_queryset(field.queryset, self.instance)
+                if name == "site_visit":
+                    field.label_from_instance = name_first
                 widget.choices = self._scoped_choices_for(name, field)
 
     def get_unique_error_message(self, unique_check):
@@ -187,6 +192,12 @@ class TripInlineFormSet(BaseInlineFormSet):
                     labels[str(obj.pk)] = field.label_from_instance(obj)
             self._labels[name] = labels
         return self._labels[name]
+
+
+def name_first(visit) -> str:
+    """A visit as a narrow picker on the trip page shows it: its name is what tells the
+    visits of one day apart, so it comes before the date."""
+    return f"{visit.name}（{formats.date_format(visit.date, 'SHORT_DATE_FORMAT')}）"
 
 
 def scoped_queryset(queryset, trip):
@@ -322,7 +333,51 @@ class AdminStyleMixin:
         css = {"all": ["css/admin.css"]}
 
 
+def back_url(request) -> str | None:
+    """The page this one was opened from (`?next=`, e.g. the trip page's section), if it
+    is a page of this site."""
+    url = request.GET.get("next", "")
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+class ReturnToPageMixin:
+    """A row's own page opened from the trip page goes back there when saved; its
+    other buttons (save and continue, save and add another) keep the way back."""
+
+    STAYING = ("_continue", "_addanother", "_saveasnew")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["back_url"] = back_url(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._back(request, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._back(request, super().response_change(request, obj))
+
+    def _back(self, request, response):
+        back = back_url(request)
+        if back is None or IS_POPUP_VAR in request.POST:
+            return response
+        if not isinstance(response, HttpResponseRedirect):
+            return response
+        if any(key in request.POST for key in self.STAYING):
+            location = urlsplit(response["Location"])
+            query = parse_qs(location.query)
+            if "next" not in query:
+                query["next"] = [back]
+                response["Location"] = location._replace(query=urlencode(query, True)).geturl()
+            return response
+        return HttpResponseRedirect(back)
+
+
 class TripPartAdmin(
+    ReturnToPageMixin,
     AdminStyleMixin,
     StampCreatorMixin,
     AutocompleteMixin,

@@ -1,11 +1,13 @@
 """The trip page: the staff's main working surface, with every part of a trip inline."""
 
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +70,7 @@ class ProvinceListFilter(admin.SimpleListFilter):
 
 class TripMemberInline(TripPartInline):
     model = TripMember
+    section_title = pgettext_lazy("trip section", "Members")
     fields = ["order", "participant", "role", "title", "organization", "note"]
     autocomplete_fields = ["participant", "organization"]
     show_change_link = False
@@ -82,6 +85,7 @@ class TripMemberInline(TripPartInline):
 
 class SiteVisitInline(TripPartInline):
     model = SiteVisit
+    section_title = pgettext_lazy("trip section", "Itinerary")
     fields = [
         "date",
         "start_time",
@@ -103,9 +107,9 @@ class SiteVisitInline(TripPartInline):
 
 class QuestionInline(TripPartInline):
     model = Question
+    section_title = pgettext_lazy("trip section", "Questions")
     fields = ["order", "text", "asked_by", "site_visit", "answer", "answerers", "is_public"]
     autocomplete_fields = ["asked_by", "answerers"]
-    classes = ["collapse"]
 
     def get_queryset(self, request):
         return (
@@ -118,6 +122,7 @@ class QuestionInline(TripPartInline):
 
 class IndicatorInline(TripPartInline):
     model = Indicator
+    section_title = pgettext_lazy("trip section", "Benchmarks")
     fields = [
         "order",
         "name",
@@ -130,15 +135,14 @@ class IndicatorInline(TripPartInline):
         "higher_is_better",
         "is_public",
     ]
-    classes = ["collapse"]
 
 
 class TakeawayInline(TripPartInline):
     model = Takeaway
+    section_title = pgettext_lazy("trip section", "Takeaways")
     fields = ["kind", "text", "site_visit", "speaker", "tags", "review_state", "is_public"]
     readonly_fields = ["review_state"]
     autocomplete_fields = ["speaker"]
-    classes = ["collapse"]
 
     @admin.display(description=_("review status"))
     def review_state(self, obj):
@@ -147,6 +151,14 @@ class TakeawayInline(TripPartInline):
                 '{}<br><small class="help">{}</small>',
                 obj.get_review_status_display(),
                 gettext("Editing its text, kind or speaker sends it back for review."),
+            )
+        if obj.is_returned and obj.review_comment:
+            # Where the editor reworks the takeaway, not only on its own page.
+            return format_html(
+                '{}<span class="review-comment"><strong>{}</strong>{}</span>',
+                obj.get_review_status_display(),
+                gettext("The leader's comment: "),
+                obj.review_comment,
             )
         return obj.get_review_status_display()
 
@@ -161,9 +173,9 @@ class TakeawayInline(TripPartInline):
 
 class ActionItemInline(TripPartInline):
     model = ActionItem
+    section_title = pgettext_lazy("trip section", "Actions")
     fields = ["title", "owner_organization", "owner", "due_date", "status", "progress", "is_public"]
     autocomplete_fields = ["owner_organization", "owner"]
-    classes = ["collapse"]
 
     def get_queryset(self, request):
         return (
@@ -185,7 +197,6 @@ class PlacementInline(TripPartInline):
         "is_public",
     ]
     autocomplete_fields = ["host_organization", "mentor"]
-    classes = ["collapse"]
 
     def get_queryset(self, request):
         return (
@@ -199,7 +210,6 @@ class SignedProjectInline(TripPartInline):
     model = SignedProject
     fields = ["order", "name", "partner", "amount", "industry", "status", "is_public"]
     autocomplete_fields = ["partner"]
-    classes = ["collapse"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
@@ -208,7 +218,32 @@ class SignedProjectInline(TripPartInline):
 class AttachmentInline(TripPartInline):
     model = Attachment
     fields = ["order", "title", "kind", "file", "site_visit", "credits", "is_public"]
-    classes = ["collapse"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One entry of the trip page's section index."""
+
+    title: str
+    anchor: str
+    rows: int | None
+    errors: int
+
+
+def trip_sections(form, inline_admin_formsets) -> list[Section]:
+    """The trip page's sections in page order, with their rows and the errors of a save."""
+    errors = len(form.errors) if form.is_bound else 0
+    sections = [Section(pgettext("trip section", "Basics"), "trip-basics", None, errors)]
+    for inline in inline_admin_formsets:
+        formset = inline.formset
+        errors = 0
+        if formset.is_bound:
+            errors = len(formset.non_form_errors()) + sum(len(f.errors) for f in formset.forms)
+        too_long = getattr(formset, "too_long", False)
+        rows = formset.total_rows if too_long else formset.total_form_count()
+        title = getattr(inline.opts, "section_title", inline.opts.verbose_name_plural)
+        sections.append(Section(str(title), f"{formset.prefix}-group", rows, errors))
+    return sections
 
 
 @admin.register(Trip)
@@ -326,6 +361,14 @@ class TripAdmin(
                     % {"comment": trip.return_comment},
                 )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["trip_sections"] = trip_sections(
+            context["adminform"].form, context.get("inline_admin_formsets", [])
+        )
+        # The section index takes the place of the sidebar, whose width the rows need.
+        context["is_nav_sidebar_enabled"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

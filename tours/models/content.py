@@ -137,6 +137,11 @@ class Takeaway(TripPart):
         return self.review_status in self.ACCEPTED_STATUSES
 
     @property
+    def is_returned(self) -> bool:
+        """Sent back by a leader, with a comment saying what to rework."""
+        return self.review_status == self.ReviewStatus.RETURNED
+
+    @property
     def edited_since_review(self) -> bool:
         """Pending again because its reviewed content was edited after a leader's decision."""
         return self.review_status == self.ReviewStatus.PENDING and self.reviewed_at is not None

@@ -1,0 +1,13 @@
+"""Template helpers of the admin's trip page."""
+
+from django import template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def back_to_section(context, formset):
+    """The query string that brings a row's own page back to this page's section on save."""
+    request = context["request"]
+    return urlencode({"next": f"{request.path}#{formset.prefix}-group"})
