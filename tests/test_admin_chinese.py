@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from common.admin_words import permission_label
 from people.models import Organization
-from tests import factories
-from tours.models import EmailDigest
+from tests import factories, files
+from tours.models import Attachment, Campaign, EmailDigest, Placement, SignedProject
 from tours.sheets import SHEETS
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,21 @@ def records(superuser):
     action.source_takeaways.add(takeaway)
     factories.ActionUpdateFactory(action=action)
     trip.tags.add("产业链招商")
+    # The other shapes of a trip (issue 17).
+    trip.campaign = Campaign.objects.create(title="2024年乡镇党政班子赴浙学习考察", year=2024)
+    trip.save()
+    Placement.objects.create(
+        trip=trip,
+        member=member,
+        host_organization=factories.OrganizationFactory(name="杭州市余杭区发展和改革局"),
+        role="参与重大项目谋划",
+        start_date=trip.start_date,
+        end_date=trip.end_date,
+    )
+    SignedProject.objects.create(trip=trip, name="新能源电池配套项目", amount=12000)
+    Attachment.objects.create(
+        trip=trip, title="考察总结会讲话", file=files.pdf("speech.pdf")
+    )
     EmailDigest.objects.create(
         kind=EmailDigest.Kind.DEADLINES, recipient="owner@example.cn", sent_on="2024-04-01"
     )
