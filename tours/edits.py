@@ -178,7 +178,7 @@ def _edits_of(model, trips) -> list[Edit]:
             since=listed_since(OuterRef(TRIP_RECORDS[model]), trips),
             trip_ref=F(TRIP_RECORDS[model]),
         )
-        .select_related("history_user")
+        .select_related("history_user__participant")
         .order_by("id", "history_date", "history_id")
     )
     excluded = NOT_EDITS.get(model, set())

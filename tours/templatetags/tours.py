@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from people.models import person_name
+from people.names import person_name
 from people.scope import scope_of, why_nothing
 from tours.wording import nested_quotes as _nested_quotes
 
@@ -65,5 +65,6 @@ def acting_for(context) -> str:
 
 @register.filter(name="person_name")
 def person_name_filter(user):
-    """A user account shown as its person: 钱正华, not "leader"."""
+    """A user account shown as its person: 钱正华, not "leader" (people.names; in new
+    templates `{% load people %}{{ user|person }}`)."""
     return person_name(user)
