@@ -2,6 +2,7 @@
 
 from django import template
 
+from people.models import Participant
 from people.names import person_name
 from people.scope import scope_of
 
@@ -16,10 +17,12 @@ def person(user) -> str:
 
 @register.simple_tag(takes_context=True)
 def signed_in_person(context) -> str:
-    """The signed-in account's person, for the page header: its scope (people.scope), which
-    the page looks up anyway, brings the person along, so naming it costs no query."""
+    """The signed-in account's person, for the page header. A view that read the person
+    (an owner's pages) or the scope (people.scope, on staff pages) has it loaded already:
+    naming it costs no query."""
     user = getattr(context.get("request"), "user", None)
     if user is None:
         return ""
-    scope_of(user)
+    if not Participant.user.field.remote_field.is_cached(user):
+        scope_of(user)
     return person_name(user)
