@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404

@@ -78,4 +78,3 @@ def trip_history(trip_id: int) -> list[Edit]:
         key=lambda e: (e.record.history_date, order[e.model], e.record.history_id),
         reverse=True,
     )
-

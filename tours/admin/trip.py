@@ -35,6 +35,7 @@ from .base import (
     WorkflowFieldsMixin,
     YearListFilter,
 )
+from .history import TripHistoryMixin
 from .office import TripOfficeMixin
 from .parts import say_sent_back
 from .photos import TripPhotosMixin
@@ -168,6 +169,7 @@ class ActionItemInline(TripPartInline):
 
 @admin.register(Trip)
 class TripAdmin(
+    TripHistoryMixin,
     TripOfficeMixin,
     TripPhotosMixin,
     IndexedSearchMixin,

@@ -31,7 +31,8 @@ def may_restore(user, trip: Trip | None, model) -> bool:
         return False
     opts = model._meta
     return all(
-        user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}") for action in ("add", "change")
+        user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        for action in ("add", "change")
     )
 
 
