@@ -98,10 +98,10 @@ class TestTheTripsHistoryListsItsParts:
         page = history_page(client, editor, trip).content.decode()
 
         assert "<td>收获</td>" in page
-        change = "推行链长制。&nbsp;&rarr;&nbsp;推行链长制，区领导任链长。"
+        change = "推行链长制。&nbsp;&rarr;&nbsp;&nbsp;推行链长制，区领导任链长。"
         assert f"<li><strong>内容:</strong> {change}</li>" in page
         # Editing a reviewed takeaway's text returned it to review: the history says so too.
-        assert "<li><strong>审阅状态:</strong> 采纳&nbsp;&rarr;&nbsp;待审</li>" in page
+        assert "<li><strong>审阅状态:</strong> 采纳&nbsp;&rarr;&nbsp;&nbsp;待审</li>" in page
 
     def test_a_deleted_part_is_listed_with_a_restore_button(self, client, editor, trip):
         takeaway = factories.TakeawayFactory(trip=trip, text="整合审批事项，一窗受理。")
