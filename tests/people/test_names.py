@@ -112,6 +112,36 @@ class TestInTheAdmin:
 
         assert list(page.context["cl"].result_list) == [editor]
 
+    def test_a_read_only_account_on_a_change_page_shows_its_person_and_stays_read_only(
+        self, client, editor, leader
+    ):
+        rename(editor, first="伟明", last="黄", person="黄伟明")
+        rename(leader, first="正华", last="钱", person="钱正华")
+        trip = factories.TripFactory(status="draft")
+        Trip.objects.filter(pk=trip.pk).update(submitted_by=editor, submitted_at=timezone.now())
+        takeaway = factories.TakeawayFactory(trip=trip, review_status="pending")
+        services.review_takeaway(takeaway=takeaway, user=leader, decision="adopted")
+        client.force_login(editor)
+
+        trip_page = client.get(reverse("admin:tours_trip_change", args=[trip.pk]))
+        takeaway_page = client.get(reverse("admin:tours_takeaway_change", args=[takeaway.pk]))
+
+        assert "黄伟明" in trip_page.content.decode()
+        assert "钱正华" in takeaway_page.content.decode()
+        assert "submitted_by" not in trip_page.context["adminform"].form.fields
+        assert "reviewed_by" not in takeaway_page.context["adminform"].form.fields
+
+    def test_the_list_of_progress_reports_names_their_authors_persons(self, client, editor, owner):
+        rename(owner, first="志强", last="王", person="王志强")
+        update = factories.ActionUpdateFactory(action=factories.ActionItemFactory())
+        update.author = owner
+        update.save()
+        client.force_login(editor)
+
+        page = client.get(reverse("admin:tours_actionupdate_changelist")).content.decode()
+
+        assert "王志强" in page and ">owner<" not in page
+
 
 class TestInEmails:
     def test_a_returned_trip_names_the_leader_and_the_editor_by_their_persons(

@@ -97,7 +97,7 @@ class TestTheTripsHistoryListsItsParts:
 
         page = history_page(client, editor, trip).content.decode()
 
-        assert "<td>收获</td>" in page
+        assert '<td class="trip-history__part">收获</td>' in page
         change = "推行链长制。&nbsp;&rarr;&nbsp;&nbsp;推行链长制，区领导任链长。"
         assert f"<li><strong>内容:</strong> {change}</li>" in page
         # Editing a reviewed takeaway's text returned it to review: the history says so too.
