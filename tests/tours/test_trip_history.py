@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests import factories
 from tests.admin_forms import form_data
 from tours import services
-from tours.models import ActionItem, Indicator, Question, Takeaway, Trip
+from tours.models import ActionItem, Indicator, Question, Takeaway, Trip, TripMember
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +285,36 @@ class TestRestore:
         restored = services.restore_part(model=Question, record_id=pk, user=editor)
 
         assert restored.site_visit is None and restored.text == question.text
+
+    def test_a_restored_action_item_keeps_its_links_to_takeaways_and_co_units(self, editor, trip):
+        takeaway = factories.TakeawayFactory(trip=trip)
+        co_unit = factories.OrganizationFactory(name="梁平区财政局")
+        action = factories.ActionItemFactory(trip=trip)
+        action.source_takeaways.add(takeaway)
+        action.support_organizations.add(co_unit)
+        save_as(action, editor)
+        pk = action.pk
+        delete_as(action, editor)
+
+        restored = services.restore_part(model=ActionItem, record_id=pk, user=editor)
+
+        assert list(restored.source_takeaways.all()) == [takeaway]
+        assert list(restored.support_organizations.all()) == [co_unit]
+
+    def test_a_member_whose_person_is_in_the_delegation_again_is_refused_with_a_reason(
+        self, client, editor, trip
+    ):
+        member = factories.TripMemberFactory(trip=trip)
+        pk, person = member.pk, member.participant
+        member.delete()
+        factories.TripMemberFactory(trip=trip, participant=person)
+        client.force_login(editor)
+
+        response = client.post(restore_url(trip, TripMember, pk), follow=True)
+
+        assert not TripMember.objects.filter(pk=pk).exists()
+        [message] = [str(m) for m in response.context["messages"]]
+        assert message == "该人员已在考察团中。"
 
     def test_restoring_is_refused_on_an_archived_trip(self, client, editor, trip):
         takeaway = factories.TakeawayFactory(trip=trip)

@@ -102,10 +102,22 @@ def _restore_links(obj, last, trip):
     """The many-to-many links the deleted row had (where its history keeps them), to rows
     that still exist; a takeaway only of the same trip."""
     tracked = {field.name for field in getattr(type(last), "_history_m2m_fields", ())}
+    if not tracked:
+        return
+    # The deletion's own record keeps no links: the version saved before it does.
+    kept = (
+        type(obj)
+        .history.filter(id=last.id, history_date__lte=last.history_date)
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if kept is None:
+        return
     for field in obj._meta.many_to_many:
         if field.name not in tracked:
             continue
-        ids = getattr(last, field.name).values_list(get_m2m_reverse_field_name(field), flat=True)
+        ids = getattr(kept, field.name).values_list(get_m2m_reverse_field_name(field), flat=True)
         related = field.related_model._base_manager.filter(pk__in=list(ids))
         if field.related_model is Takeaway:
             related = related.filter(trip=trip)
