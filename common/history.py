@@ -1,6 +1,9 @@
 """The admin's change history as staff read it, and its reverts as changes like any other."""
 
+import datetime
+
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -11,6 +14,31 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from people.names import ACCOUNT_PERSON, person_name
+
+
+def shown_value(value):
+    """A stored value as the pages show it: times in Beijing time to the minute (not
+    "2026-12-04 12:31:05.123456+00:00"), dates in Chinese, an account as its person."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, get_user_model()):
+        return person_name(value)
+    return value
+
+
+def account_fields(model) -> list[str]:
+    """The foreign keys of `model` to accounts, each with its person selected along."""
+    return [
+        f"{field.name}__{ACCOUNT_PERSON}"
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is get_user_model()
+    ]
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -32,7 +60,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
             return dict(field.flatchoices).get(value, value)
         if isinstance(field, models.BooleanField):
             return _("Yes") if value else _("No")
-        return super().prepare_delta_change_value(change, value)
+        return shown_value(super().prepare_delta_change_value(change, value))
 
 
 def is_version(obj) -> bool:
@@ -51,6 +79,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
     """
 
     object_history_list_template = "admin/history_list.html"
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Who saved each version, and the accounts it points at, are named by their
+        # persons (people.names): selected with the versions, not a query per row.
+        versions = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return versions.select_related(
+            f"history_user__{ACCOUNT_PERSON}", *account_fields(self.model)
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record, empty=self.get_empty_value_display())

@@ -6,6 +6,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .names import person_name  # noqa: F401  (its home was here; people.names now)
+
 
 class Organization(models.Model):
     """A unit (单位): a government office, a town, a company, a party school."""
@@ -121,18 +123,3 @@ class Participant(models.Model):
     @property
     def organization_name(self) -> str:
         return self.organization.name if self.organization_id else ""
-
-
-def person_name(user) -> str:
-    """How a user account is shown: its person's name, else its name in Chinese order
-    (family name first), else the user name."""
-    if user is None:
-        return ""
-    participant = getattr(user, "participant", None)
-    if participant is not None:
-        return participant.name
-    family, given = user.last_name.strip(), user.first_name.strip()
-    if family or given:
-        cjk = any("\u4e00" <= ch <= "\u9fff" for ch in family + given)
-        return f"{family}{given}" if cjk else f"{given} {family}".strip()
-    return user.username

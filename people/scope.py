@@ -76,15 +76,11 @@ def scope_of(user) -> Scope:
     if user.has_perm(MANAGE_ALL):
         scope = Scope(everything=True)
     else:
-        person = (
-            Participant.objects.filter(user=user, organization__isnull=False)
-            .select_related("organization")
-            .first()
-        )
-        scope = Scope(organization=person.organization) if person else NOWHERE
-        if person:
-            # user.participant, which pages read too, without a second query.
-            Participant.user.field.remote_field.set_cached_value(user, person)
+        person = Participant.objects.filter(user=user).select_related("organization").first()
+        organization = person.organization if person else None
+        scope = Scope(organization=organization) if organization else NOWHERE
+        # user.participant, which pages read too (people.names), without a second query.
+        Participant.user.field.remote_field.set_cached_value(user, person)
     user._acting_scope = scope
     return scope
 

@@ -117,6 +117,12 @@ TABLE = [
         "/admin/tours/trip/{draft}/photos/assign/",
         expect(LOGIN, editor=405, leader=405, superuser=405),
     ),
+    # A trip's history: its parts' changes too, and 恢复 for a deleted part (POST).
+    ("/admin/tours/trip/{published}/history/", ADMIN),
+    (
+        "/admin/tours/trip/{draft}/history/restore/takeaway/{deleted_takeaway}/",
+        expect(LOGIN, editor=405, leader=405, superuser=405),
+    ),
     # The leaders' review desk.
     ("/review/", LEADERS),
     ("/review/trips/{submitted}/", LEADERS),
@@ -191,6 +197,10 @@ def world(owner):
         trip=published, owner_organization=factories.OrganizationFactory(name="屏锦镇人民政府")
     )
 
+    deleted_takeaway = factories.TakeawayFactory(trip=draft)
+    deleted_takeaway_pk = deleted_takeaway.pk
+    deleted_takeaway.delete()
+
     def evidence(action, **kwargs):
         update = factories.ActionUpdateFactory(
             action=action, evidence=ContentFile(files.PDF, name="材料.pdf"), **kwargs
@@ -216,6 +226,7 @@ def world(owner):
         ).pk,
         "notice": SupervisionNotice.objects.create(action=mine, level="red", text="请报送").pk,
         "instruction": factories.InstructionFactory(trip=published).pk,
+        "deleted_takeaway": deleted_takeaway_pk,
     }
 
 

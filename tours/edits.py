@@ -16,21 +16,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from common.history import ReadableChanges
+from people.models import Participant
+from people.names import ACCOUNT_PERSON
 
 from .models import (
     TRIP_RECORDS,
     ActionItem,
+    ActionReturn,
     ActionUpdate,
+    DeadlineExtension,
     Indicator,
     Instruction,
     Photo,
     Question,
     SiteVisit,
+    SupervisionNotice,
     Takeaway,
     Trip,
     TripMember,
@@ -58,11 +64,19 @@ LABEL_FIELDS = {
     Instruction: "text",
     ActionItem: "title",
     ActionUpdate: "note",
+    DeadlineExtension: "reason",
+    SupervisionNotice: "text",
+    ActionReturn: "comment",
     Photo: "caption",
 }
 
-# What the str() of a record a foreign key points at reads beyond its own row.
-STR_READS = {Instruction: ["author"]}
+# What the str() of a record a foreign key points at reads beyond its own row (an
+# account is shown as its person: people.names).
+STR_READS = {
+    Instruction: ["author"],
+    Participant: ["organization"],
+    get_user_model(): [ACCOUNT_PERSON],
+}
 
 
 @dataclass
@@ -74,6 +88,7 @@ class Edit:
     trip_id: int
     changes: list = field(default_factory=list)  # simple-history ModelChange objects
     label: object = ""
+    still_deleted: bool = False  # a deletion not undone since (tours.history)
 
     @property
     def when(self) -> datetime:
@@ -159,7 +174,7 @@ def unread_edits(trips=None) -> list[TripEdits]:
     for edit in sorted(edits, key=lambda e: e.when):
         by_trip[edit.trip_id].append(edit)
     shown = {pk: rows[:LISTED_PER_TRIP] for pk, rows in by_trip.items()}
-    _label_foreign_keys([edit for rows in shown.values() for edit in rows])
+    label_foreign_keys([edit for rows in shown.values() for edit in rows])
     trips = Trip.objects.only("title", "status").in_bulk(list(by_trip))
     groups = [
         TripEdits(trip=trips[pk], edits=shown[pk], more=len(rows) - len(shown[pk]))
@@ -178,7 +193,7 @@ def _edits_of(model, trips) -> list[Edit]:
             since=listed_since(OuterRef(TRIP_RECORDS[model]), trips),
             trip_ref=F(TRIP_RECORDS[model]),
         )
-        .select_related("history_user")
+        .select_related("history_user__participant")
         .order_by("id", "history_date", "history_id")
     )
     excluded = NOT_EDITS.get(model, set())
@@ -201,7 +216,7 @@ def _edits_of(model, trips) -> list[Edit]:
     return edits
 
 
-def _label_foreign_keys(edits: list[Edit]):
+def label_foreign_keys(edits: list[Edit]):
     """Replace the ids in changed foreign keys and in labels by the objects, in bulk."""
     wanted = defaultdict(set)
 

@@ -277,8 +277,9 @@ class TestHistory:
         data = form_data(client.get(change_url(trip)))
         data["theme"] = "学习营商环境改革"
         client.post(change_url(trip), data)
-        page = client.get(reverse("admin:tours_trip_history", args=[trip.pk]))
-        assert "editor" in page.content.decode()
+        page = client.get(reverse("admin:tours_trip_history", args=[trip.pk])).content.decode()
+        assert editor.participant.name in page  # the person, not the account "editor"
+        assert "学习产业链招商经验&nbsp;&rarr;&nbsp;&nbsp;学习营商环境改革" in page
 
     def test_the_history_page_shows_what_the_form_shows_not_stored_values(self, client, editor):
         trip = factories.TripFactory(status="draft", theme="")

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import extend_form
 from common.history import HistoryAdmin
+from people.names import ACCOUNT_PERSON, person_name
 from tours.models import Trip
 from tours.page_versions import PartPage, StalePageForm, TripPage
 from tours.scope import scoped
@@ -289,13 +291,107 @@ class StalePageGuardMixin:
 
 
 class WorkflowFieldsMixin:
-    """Shows a model's WORKFLOW_FIELDS read-only: only the services change them."""
+    """Shows a model's WORKFLOW_FIELDS read-only: only the services change them.
+
+    A read-only link to an account (提交人, 审阅人, 创建人, 填报人) shows the account's person
+    (people.names), not its user name: the page and the list show `<field>_person` in its
+    place, while the field itself stays read-only, so it never becomes editable.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in _account_fields(self.model):
+            setattr(self, _as_person(field.name), self._person_display(field))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        return readonly + [
-            f for f in getattr(self.model, "WORKFLOW_FIELDS", ()) if f not in readonly
+        readonly += [f for f in getattr(self.model, "WORKFLOW_FIELDS", ()) if f not in readonly]
+        accounts = {field.name for field in _account_fields(self.model)}
+        return readonly + [_as_person(name) for name in readonly if name in accounts]
+
+    def get_fields(self, request, obj=None):
+        return self._shown_as_persons(request, obj, super().get_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        readonly = self._readonly_accounts(request, obj)
+        if not readonly:
+            return super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": _replaced(options["fields"], readonly)})
+            for title, options in super().get_fieldsets(request, obj)
         ]
+
+    def get_list_display(self, request):
+        accounts = {field.name for field in _account_fields(self.model)}
+        return [
+            _as_person(name) if isinstance(name, str) and name in accounts else name
+            for name in super().get_list_display(request)
+        ]
+
+    def get_list_select_related(self, request):
+        related = super().get_list_select_related(request)
+        if related is True or related is False:
+            return related
+        accounts = {field.name for field in _account_fields(self.model)}
+        return [f"{name}__{ACCOUNT_PERSON}" if name in accounts else name for name in related]
+
+    def _readonly_accounts(self, request, obj):
+        accounts = {field.name for field in _account_fields(self.model)}
+        return accounts & set(super().get_readonly_fields(request, obj)) | (
+            accounts & set(getattr(self.model, "WORKFLOW_FIELDS", ()))
+        )
+
+    def _shown_as_persons(self, request, obj, fields):
+        readonly = self._readonly_accounts(request, obj)
+        return _replaced(fields, readonly) if readonly else fields
+
+    def _person_display(self, field):
+        empty = self.get_empty_value_display()
+
+        def person(obj):
+            pk = getattr(obj, field.attname, None)
+            if pk is None:
+                return empty
+            user = obj._state.fields_cache.get(field.name)
+            if user is None or ACCOUNT_PERSON not in user._state.fields_cache:
+                # One query, as str(user) cost before, with the person along.
+                user = get_user_model().objects.select_related(ACCOUNT_PERSON).get(pk=pk)
+            return person_name(user)
+
+        person.short_description = field.verbose_name
+        person.admin_order_field = field.name
+        return person
+
+
+def _account_fields(model):
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is get_user_model()
+    ]
+
+
+def _as_person(name: str) -> str:
+    return f"{name}_person"
+
+
+def _replaced(fields, names):
+    """`fields` (a fieldset's list, rows as tuples) with each of `names` shown as its person,
+    each once."""
+    shown, seen = [], set()
+    for field in fields:
+        if isinstance(field, tuple | list):
+            row = tuple(_as_person(f) if f in names else f for f in field)
+            row = tuple(f for f in row if f not in seen)
+            seen.update(row)
+            if row:
+                shown.append(row)
+            continue
+        name = _as_person(field) if field in names else field
+        if name not in seen:
+            seen.add(name)
+            shown.append(name)
+    return shown
 
 
 class TripPartInline(AutocompleteMixin, WorkflowFieldsMixin, TripLockMixin, admin.TabularInline):

@@ -200,7 +200,7 @@ class ActionUpdateInline(TripPartInline):
         return False  # owners report progress at /my-actions/, which moves the item
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
+        return super().get_queryset(request).select_related("author__participant")
 
 
 @admin.register(ActionItem)

@@ -40,6 +40,7 @@ from .base import (
     WorkflowFieldsMixin,
     YearListFilter,
 )
+from .history import TripHistoryMixin
 from .office import TripOfficeMixin
 from .parts import say_sent_back
 from .photos import TripPhotosMixin
@@ -249,6 +250,7 @@ def trip_sections(form, inline_admin_formsets) -> list[Section]:
 @admin.register(Trip)
 class TripAdmin(
     WriteupImportViews,
+    TripHistoryMixin,
     TripOfficeMixin,
     TripPhotosMixin,
     IndexedSearchMixin,

@@ -22,6 +22,7 @@ from .followup import (
     request_extension,
     return_action,
 )
+from .history import restore_part
 from .photos import add_photo, arrange_photos, assign_photos_by_time, set_cover_photo
 from .sheets import can_import_sheet, import_sheet, preview_sheet
 from .workflow import (
@@ -54,6 +55,7 @@ __all__ = [
     "publish_trip",
     "record_instruction",
     "request_extension",
+    "restore_part",
     "return_action",
     "return_trip",
     "review_takeaway",

@@ -48,7 +48,7 @@ def desk(request):
         trips.exclude(status=Trip.Status.ARCHIVED)
         .filter(Q(status=Trip.Status.SUBMITTED) | Exists(pending))
         .annotate(pending_count=Count("takeaways", filter=Q(takeaways__review_status=Pending)))
-        .select_related("submitted_by")
+        .select_related("submitted_by__participant")
         .order_by("-submitted_at", "-start_date", "-id")
     )
     warnings = scoped(ActionItem.objects.with_warning(), user).aggregate(
@@ -87,7 +87,9 @@ def _trip_page(request, trip, **forms):
     """The trip's review page; forms passed in (bound, with errors) replace the blank ones."""
     show_all = request.GET.get("all") == "1" or forms.get("show_all", False)
     takeaways = (
-        trip.takeaways.select_related("site_visit", "speaker__organization", "reviewed_by")
+        trip.takeaways.select_related(
+            "site_visit", "speaker__organization", "reviewed_by__participant"
+        )
         .prefetch_related(Prefetch("action_items", queryset=ActionItem.objects.only("pk", "title")))
         .order_by("site_visit__date", "site_visit__order", "id")
     )
@@ -135,7 +137,9 @@ def _trip_page(request, trip, **forms):
 
 def _reviewable_trip(request, pk):
     """A trip of the leader's department; any other is 404."""
-    trips = scoped(Trip.objects.select_related("organizer", "submitted_by"), request.user)
+    trips = scoped(
+        Trip.objects.select_related("organizer", "submitted_by__participant"), request.user
+    )
     return get_object_or_404(trips, pk=pk)
 
 

@@ -2,7 +2,7 @@ from django import template
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from people.models import person_name
+from people.names import person_name
 from people.scope import scope_of, why_nothing
 from tours.wording import colon as _colon
 from tours.wording import date_range as _date_range
@@ -60,5 +60,6 @@ def acting_for(context) -> str:
 
 @register.filter(name="person_name")
 def person_name_filter(user):
-    """A user account shown as its person: 钱正华, not "leader"."""
+    """A user account shown as its person: 钱正华, not "leader" (people.names; in new
+    templates `{% load people %}{{ user|person }}`)."""
     return person_name(user)
