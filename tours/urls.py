@@ -5,7 +5,7 @@ from .caching import cached_public_page
 from .public import explore, views
 from .public.feeds import LatestTripsFeed
 from .public.sitemaps import SITEMAPS
-from .staff import evidence, followup, owner, preview, review
+from .staff import evidence, followup, owner, pickers, preview, review
 
 
 class TagSlugConverter:
@@ -57,6 +57,7 @@ urlpatterns = [
     path("review/trips/<int:pk>/return/", review.trip_return, name="review-return"),
     path("review/trips/<int:pk>/archive/", review.trip_archive, name="review-archive"),
     path("review/trips/<int:pk>/edits-seen/", review.edits_seen, name="review-edits-seen"),
+    path("review/pick/<slug:kind>/", pickers.pick, name="staff-pick"),
     path("review/actions/", followup.overview, name="review-actions"),
     path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
     path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),

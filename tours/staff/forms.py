@@ -14,6 +14,8 @@ from tours.models import ActionItem
 from tours.page_versions import StalePageForm
 from tours.services.workflow import DECISIONS
 
+from .pickers import MultiplePicker, Picker
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -57,10 +59,16 @@ class ActionFields(forms.Form):
 
     title = forms.CharField(label=_("what will be done"), max_length=200, required=False)
     owner_organization = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Organization.objects.all(), required=False
+        label=_("responsible unit"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=Picker("units"),
     )
     owner = forms.ModelChoiceField(
-        label=_("responsible person"), queryset=Participant.objects.all(), required=False
+        label=_("responsible person"),
+        queryset=Participant.objects.all(),
+        required=False,
+        widget=Picker("people"),
     )
     due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput)
 
@@ -71,6 +79,12 @@ class ActionFields(forms.Form):
 class ActionFromTakeawaysForm(StalePageForm, ActionFields):
     """An action item from ticked takeaways, adopting those still pending."""
 
+    support_organizations = forms.ModelMultipleChoiceField(
+        label=_("co-responsible units"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=MultiplePicker("units"),
+    )
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -79,6 +93,7 @@ class ActionFromTakeawaysForm(StalePageForm, ActionFields):
     def service_kwargs(self) -> dict:
         return {
             **super().service_kwargs(),
+            "support_organizations": self.cleaned_data["support_organizations"],
             "description": self.cleaned_data["description"],
             "is_public": self.cleaned_data["is_public"],
         }
@@ -86,7 +101,10 @@ class ActionFromTakeawaysForm(StalePageForm, ActionFields):
 
 class InstructionForm(forms.Form):
     author = forms.ModelChoiceField(
-        label=_("instructing leader"), queryset=Participant.objects.all(), required=False
+        label=_("instructing leader"),
+        queryset=Participant.objects.all(),
+        required=False,
+        widget=Picker("people"),
     )
     date = forms.DateField(label=_("date"), required=False, widget=DateInput)
     takeaway = forms.ModelChoiceField(
