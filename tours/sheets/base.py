@@ -13,6 +13,15 @@ from people.models import Organization, Participant
 from .cells import BadCell, normalize
 from .reading import Table
 
+# Written in the template's example row, after its last column; a row that says it is
+# never imported. Matched loosely (full-width or not, with or without brackets).
+EXAMPLE_MARK = "（示例，导入时忽略）"
+
+
+def is_example_mark(text: str) -> bool:
+    text = normalize(text)
+    return "示例" in text and "忽略" in text
+
 
 @dataclass(frozen=True)
 class Column:
@@ -87,6 +96,8 @@ class SheetPreview:
     ignored_columns: list[str] = field(default_factory=list)
     # Existing people given what they lacked (a phone, a gender): saved with the rows.
     filled_people: list[Participant] = field(default_factory=list)
+    # Row numbers of the template's example row, left in the sheet and left out here.
+    example_rows: list[int] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -190,6 +201,9 @@ class SheetImporter:
                 key: cells[index].strip() if index < len(cells) else ""
                 for key, index in positions.items()
             }
+            if self.is_example(cells, record):
+                self.preview.example_rows.append(number)
+                continue
             records.append((number, record))
         self.plan_rows(records)
         return self.preview
@@ -215,6 +229,16 @@ class SheetImporter:
                     _("The sheet has no “%(column)s” column.") % {"column": column.header},
                 )
         return positions
+
+    def is_example(self, cells, record) -> bool:
+        """The template's example row, left in: marked as the example, or still holding
+        exactly the template's example values."""
+        if any(is_example_mark(cell) for cell in cells):
+            return True
+        examples = {c.key: c.example for c in self.columns if c.example}
+        return bool(examples) and all(
+            normalize(record.get(key, "")) == value for key, value in examples.items()
+        )
 
     def plan_rows(self, records):
         raise NotImplementedError
