@@ -308,3 +308,12 @@ def test_the_preview_reads_a_fixed_number_of_queries(
         content = xlsx(itinerary_rows(count))
         with django_assert_max_num_queries(20):
             client.post(import_url(trip, "itinerary"), {"file": upload(content)})
+
+
+def test_the_preview_offers_the_unit_on_record_for_a_short_form(client, editor, trip):
+    factories.OrganizationFactory(name="梁平区发展和改革委员会")
+    client.force_login(editor)
+    rows = [ROSTER_HEADER, ["张明", "男", "梁平区发展改革委", "主任", "团员", "", ""]]
+    page = client.post(import_url(trip), {"file": upload(xlsx(rows))}).content.decode()
+    assert "请核对：以下名称已按已有记录处理" in page
+    assert "“梁平区发展改革委”按已有单位“梁平区发展和改革委员会”处理。" in page

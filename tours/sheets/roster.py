@@ -89,7 +89,9 @@ class RosterImporter(SheetImporter):
             if not name or self.duplicate(seen, (name, unit), number, "name"):
                 continue
             title = normalize(record.get("title", ""))
-            organization = directory.organization(unit)
+            organization = directory.organization(
+                unit, row=number, column=self.column("organization")
+            )
             person = directory.person(
                 name, organization, row=number, gender=gender or "", title=title, phone=phone or ""
             )
