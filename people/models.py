@@ -6,6 +6,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .phones import validate_phone
+
 
 class Organization(models.Model):
     """A unit (单位): a government office, a town, a company, a party school."""
@@ -117,6 +119,16 @@ class Participant(models.Model):
     def __str__(self):
         details = " ".join(part for part in (self.organization_name, self.title) if part)
         return f"{self.name}（{details}）" if details else self.name
+
+    def clean(self):
+        super().clean()
+        # In clean, not as a field validator or a constraint: numbers recorded before
+        # the check (some of them 7-digit) stay readable and migrate; a form that saves
+        # the person asks for a real one.
+        try:
+            validate_phone(self.phone)
+        except ValidationError as invalid:
+            raise ValidationError({"phone": invalid}) from None
 
     @property
     def organization_name(self) -> str:

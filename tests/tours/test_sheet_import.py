@@ -170,9 +170,24 @@ def test_roster_problems_are_reported_by_row_and_column(trip):
         "第2行“姓名”列：“姓名”不能为空。",
         "第3行“性别”列：“未知”不在可选范围内，可选：男、女。",
         "第3行“团内角色”列：“组员”不在可选范围内，可选：团长、副团长、团员、联络员、工作人员。",
-        "第3行“手机”列：“abc”不是有效的电话号码。",
+        "第3行“手机”列：“abc”不是有效的电话号码：请填写11位手机号码（如13912345678）"
+        "或带区号的固定电话（如023-53221234）。",
         "第5行“姓名”列：与第4行重复。",
     ]
+
+
+def test_a_seven_digit_number_on_the_roster_is_refused_on_its_cell(trip):
+    rows = [ROSTER_HEADER, ["王强", "男", "梁平区委组织部", "科员", "团员", "5322123", ""]]
+    assert errors_of(trip, rows, "roster") == [
+        "第2行“手机”列：“5322123”不是有效的电话号码：请填写11位手机号码（如13912345678）"
+        "或带区号的固定电话（如023-53221234）。"
+    ]
+
+
+def test_a_mobile_written_in_groups_is_kept_as_its_eleven_digits(trip):
+    rows = [ROSTER_HEADER, ["王强", "男", "梁平区委组织部", "科员", "团员", "139 1234 5678", ""]]
+    run(trip, rows)
+    assert Participant.objects.get(name="王强").phone == "13912345678"
 
 
 def test_nothing_is_saved_when_any_row_has_a_problem(trip):
