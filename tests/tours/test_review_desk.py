@@ -244,6 +244,11 @@ class TestInstructions:
 
 
 class TestPublishing:
+    def test_the_publish_button_asks_first(self, desk, submitted):
+        page = desk.get(trip_url(submitted)).content.decode()
+        assert 'data-confirm="确定发布这次考察吗？' in page
+        assert "js/confirm.js" in page
+
     def test_publishing_from_the_desk(self, desk, submitted):
         response = desk.post(trip_url(submitted, "review-publish"))
         assert response.status_code == 302
