@@ -71,10 +71,13 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
     item = ActionItem.objects.get(title=NEW_ITEM)
     assert item.source_takeaways.count() == 2
 
-    # The trip is complete, so it publishes.
+    # The trip is complete, so it publishes, once the leader confirms it.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="发布考察").click()
     expect(page.get_by_text(f"“{SUBMITTED}”已发布。")).to_be_visible()
     assert Trip.objects.get(title=SUBMITTED).status == "published"
+    assert asked and asked[0].startswith("确定发布这次考察吗？")
     screenshot(page, "review-trip-published-1280")
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(live_server.url + "/")
