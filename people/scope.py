@@ -6,6 +6,7 @@ for all; an account linked to nobody acts for nothing.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef
 from django.utils.translation import gettext as _
 
 from .models import Organization, Participant
@@ -93,3 +94,48 @@ def why_nothing(user) -> str:
         "Your account is not linked to a person in a unit, so it acts for no department and "
         "sees no trips. Ask an administrator to link it (人员 → 登录账号)."
     )
+
+
+def _inside_other_departments(scope: Scope, path_of: str):
+    """Exists(): the outer row's unit (`path_of`, its path) lies inside a department
+    (a unit where a staff account sits) that is neither the scope's unit, one under it,
+    nor one above it."""
+    mine = scope.organization.path
+    above = [int(pk) for pk in mine.strip("/").split("/") if pk]
+    departments = (
+        Organization.objects.filter(participants__user__is_staff=True)
+        .exclude(path__startswith=mine)
+        .exclude(pk__in=above)
+        .annotate(outer_path=ExpressionWrapper(OuterRef(path_of), output_field=CharField()))
+        .filter(outer_path__startswith=F("path"))
+    )
+    return Exists(departments)
+
+
+def pickable_units(user):
+    """The units `user` may pick as owner, co-unit or host: their department's own units
+    and the shared ones (offices, towns, hosts that belong to no department), never the
+    units inside another department.
+
+    Units are shared reference data (see Scope.may_change), but another department's
+    inner offices are its own business. One query, whatever the number of departments.
+    """
+    scope = scope_of(user)
+    units = Organization.objects.all()
+    if scope.everything:
+        return units
+    if scope.organization is None:
+        return units.none()
+    return units.filter(~_inside_other_departments(scope, "path"))
+
+
+def pickable_people(user):
+    """The people `user` may pick (as owner, author, speaker): those of the units in
+    `pickable_units`, and those in no unit."""
+    scope = scope_of(user)
+    people = Participant.objects.all()
+    if scope.everything:
+        return people
+    if scope.organization is None:
+        return people.none()
+    return people.filter(~_inside_other_departments(scope, "organization__path"))

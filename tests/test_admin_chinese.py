@@ -125,9 +125,7 @@ def records(superuser):
         end_date=trip.end_date,
     )
     SignedProject.objects.create(trip=trip, name="新能源电池配套项目", amount=12000)
-    Attachment.objects.create(
-        trip=trip, title="考察总结会讲话", file=files.pdf("speech.pdf")
-    )
+    Attachment.objects.create(trip=trip, title="考察总结会讲话", file=files.pdf("speech.pdf"))
     EmailDigest.objects.create(
         kind=EmailDigest.Kind.DEADLINES, recipient="owner@example.cn", sent_on="2024-04-01"
     )

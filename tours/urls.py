@@ -10,7 +10,7 @@ from .public.feeds import (
     TagActionUpdatesFeed,
 )
 from .public.sitemaps import SITEMAPS
-from .staff import evidence, followup, owner, preview, review
+from .staff import evidence, followup, owner, pickers, preview, review
 
 
 class TagSlugConverter:
@@ -80,6 +80,7 @@ urlpatterns = [
         followup.trip_followup_docx,
         name="review-followup-docx",
     ),
+    path("review/pick/<slug:kind>/", pickers.pick, name="staff-pick"),
     path("review/actions/", followup.overview, name="review-actions"),
     path("review/actions/<int:pk>/", followup.action_detail, name="review-action"),
     path("review/actions/<int:pk>/watch/", followup.action_watch, name="review-action-watch"),

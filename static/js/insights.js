@@ -28,6 +28,23 @@
     return option;
   }
 
+  // A donut whose labels stay whole on a phone: there ECharts would cut an outside label
+  // at the canvas edge ("未启…"), so the ring shrinks and each label goes on two short
+  // lines (name, count) laid against the edges.
+  function donut(chart, data) {
+    var narrow = chart.getWidth() < 480;
+    var series = { type: "pie", data: data, radius: ["35%", "65%"],
+      label: { formatter: "{b} {c}" } };
+    if (narrow) {
+      series.radius = ["26%", "48%"];
+      series.label = { formatter: "{b}\n{c}", overflow: "none", alignTo: "edge",
+        edgeDistance: 4, lineHeight: 16 };
+      series.labelLine = { length: 6, length2: 6 };
+      series.labelLayout = { hideOverlap: false };
+    }
+    return series;
+  }
+
   var draw = {
     years: function (chart, data) {
       chart.setOption(base({
@@ -41,18 +58,8 @@
         })
       }));
     },
-    visitKinds: function (chart, data) {
-      chart.setOption(base({
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data,
-          label: { formatter: "{b} {c}" } }]
-      }));
-    },
-    statuses: function (chart, data) {
-      chart.setOption(base({
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data,
-          label: { formatter: "{b} {c}" } }]
-      }));
-    },
+    visitKinds: function (chart, data) { chart.setOption(base({ series: [donut(chart, data)] })); },
+    statuses: function (chart, data) { chart.setOption(base({ series: [donut(chart, data)] })); },
     tags: function (chart, data) {
       chart.setOption(base({
         grid: { left: 100, right: 24, top: 8, bottom: 24 },

@@ -115,3 +115,44 @@ def test_from_the_board_to_an_actions_page(live_server, demo, page_at, screensho
     expect(page.get_by_role("link", name="制定企业服务专员工作规程", exact=False)).to_be_visible()
     assert not has_horizontal_overflow(page)
     screenshot(page, f"action-page-{width}")
+
+
+def column_is_readable(page, table, header) -> bool:
+    """Scrolled into view inside its table's scroll box, the column's header is whole, on
+    the screen, and beside the first column, which stays where it was."""
+    return page.evaluate(
+        """([table, header]) => {
+            const box = table.closest(".table-scroll");
+            const cell = [...table.querySelectorAll("thead th")].find(
+                (th) => th.textContent.trim() === header);
+            cell.scrollIntoView({inline: "end"});
+            const first = table.querySelector("thead th").getBoundingClientRect();
+            const seen = box.getBoundingClientRect();
+            const rect = cell.getBoundingClientRect();
+            return first.left >= seen.left - 1 && rect.left >= first.right - 1
+                && rect.right <= seen.right + 1
+                && rect.right <= window.innerWidth + 1;
+        }""",
+        [table.element_handle(), header],
+    )
+
+
+def test_wide_tables_scroll_under_a_fixed_first_column_on_a_phone(
+    live_server, demo, page_at, screenshot
+):
+    page = page_at(375)
+    page.goto(live_server.url + "/trips/")
+    page.get_by_role("link", name="赴广东佛山、中山、东莞等地学习考察").first.click()
+    page.wait_for_url("**/trips/*/")
+    benchmarks = page.locator("table").filter(has_text="差距").first
+    for header in ("差距", "年份"):
+        assert column_is_readable(page, benchmarks, header), header
+    assert not has_horizontal_overflow(page)
+    screenshot(page, "report-benchmarks-375")
+
+    page.goto(live_server.url + "/insights/")
+    units = page.locator("table").filter(has_text="责任单位").first
+    for header in ("完成率", "已逾期"):
+        assert column_is_readable(page, units, header), header
+    assert not has_horizontal_overflow(page)
+    screenshot(page, "insights-375")

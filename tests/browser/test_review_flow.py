@@ -71,10 +71,13 @@ def test_leader_reviews_and_publishes_then_owner_reports_with_a_pdf(
     item = ActionItem.objects.get(title=NEW_ITEM)
     assert item.source_takeaways.count() == 2
 
-    # The trip is complete, so it publishes.
+    # The trip is complete, so it publishes, once the leader confirms it.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="发布考察").click()
     expect(page.get_by_text(f"“{SUBMITTED}”已发布。")).to_be_visible()
     assert Trip.objects.get(title=SUBMITTED).status == "published"
+    assert asked and asked[0].startswith("确定发布这次考察吗？")
     screenshot(page, "review-trip-published-1280")
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(live_server.url + "/")
@@ -150,3 +153,42 @@ def test_the_desk_works_without_javascript(live_server, demo, browser, screensho
     assert trip.takeaways.filter(review_status="adopted").count() == 2
     screenshot(page, "review-trip-no-js")
     context.close()
+
+
+def test_a_leader_finds_a_person_by_typing_part_of_a_name(live_server, demo, page_at):
+    page = page_at(1280)
+    sign_in(page, live_server, "leader")
+    page.wait_for_url("**/review/")
+    trip = Trip.objects.get(title=SUBMITTED)
+    page.goto(live_server.url + f"/review/trips/{trip.pk}/")
+    picker = page.locator("#instructions .select2-selection").first
+    picker.click()
+    page.keyboard.type("发展和改革")
+    option = page.locator(".select2-results__option", has_text="梁平区发展和改革委员会").first
+    expect(option).to_be_visible()
+    option.click()
+    author = page.locator('select[name="instruction-author"]')
+    assert "梁平区发展和改革委员会" in author.locator("option:checked").inner_text()
+
+
+def test_an_owner_is_asked_before_progress_falls_far(live_server, demo, page_at):
+    page = page_at(1280)
+    item = ActionItem.objects.filter(owner__user__username="owner", status="in_progress").first()
+    ActionItem.objects.filter(pk=item.pk).update(progress=60)
+    sign_in(page, live_server, "owner")
+    page.wait_for_url("**/my-actions/")
+    page.goto(live_server.url + f"/my-actions/{item.pk}/")
+    report = page.locator("#report")
+    report.get_by_label("完成进度（%）").fill("6")
+    report.get_by_label("进展情况").fill("方案被否决，重新编制。")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    report.get_by_role("button", name="提交进展").click()
+    assert asked == ["进度将从60%降到6%，确定吗？"]
+    item.refresh_from_db()
+    assert item.progress == 60
+    page.once("dialog", lambda dialog: dialog.accept())
+    report.get_by_role("button", name="提交进展").click()
+    expect(page.get_by_text("进展已报送，谢谢。")).to_be_visible()
+    item.refresh_from_db()
+    assert item.progress == 6

@@ -177,6 +177,47 @@ class TestInstructions:
         assert not Instruction.objects.exists()
         assert not ActionItem.objects.exists()
 
+    def test_an_instruction_recorded_after_the_fact_keeps_its_past_deadlines(self, leader, frozen):
+        given = datetime.date(2023, 11, 20)
+        instruction = record_instruction(
+            trip=factories.TripFactory(),
+            user=leader,
+            author=factories.ParticipantFactory(),
+            text="年底前拿出方案。",
+            date=given,
+            actions=[
+                {
+                    "title": "拿出链长制方案",
+                    "owner_organization": factories.OrganizationFactory(),
+                    "due_date": datetime.date(2023, 12, 31),
+                }
+            ],
+        )
+        [item] = instruction.action_items.all()
+        assert item.due_date == datetime.date(2023, 12, 31)
+        assert item.is_overdue
+
+    def test_a_deadline_before_the_instruction_itself_is_refused(self, leader, frozen):
+        with pytest.raises(ActionRowsError) as refused:
+            record_instruction(
+                trip=factories.TripFactory(),
+                user=leader,
+                author=factories.ParticipantFactory(),
+                text="年底前拿出方案。",
+                date=datetime.date(2023, 11, 20),
+                actions=[
+                    {
+                        "title": "拿出链长制方案",
+                        "owner_organization": factories.OrganizationFactory(),
+                        "due_date": datetime.date(2023, 11, 19),
+                    }
+                ],
+            )
+        assert refused.value.rows[0].message_dict == {
+            "due_date": ["完成时限不能早于交办日期（2023年11月20日）。"]
+        }
+        assert not Instruction.objects.exists()
+
     def test_an_instruction_needs_an_author_and_a_text(self, leader):
         with pytest.raises(ValidationError) as refused:
             record_instruction(trip=factories.TripFactory(), user=leader, author=None, text="")

@@ -147,10 +147,39 @@ class TestReportingProgress:
 
     def test_going_backwards_without_a_note_names_the_drop(self, signed_in, owner, mine):
         signed_in.post(item_url(mine), update(progress="70"))
-        response = signed_in.post(item_url(mine), update(progress="40", note=""))
+        response = signed_in.post(item_url(mine), update(progress="55", note=""))
         assert response.context["form"].errors["note"] == [
-            "进度从70%降到40%，请在进展说明中写明原因。"
+            "进度从70%降到55%，请在进展说明中写明原因。"
         ]
+
+    def test_a_large_drop_is_refused_until_the_owner_confirms_it(self, signed_in, mine):
+        signed_in.post(item_url(mine), update(progress="60"))
+        page = signed_in.post(item_url(mine), update(progress="6", note="笔误？"))
+        assert page.context["form"].errors["confirm_drop"] == [
+            "进度将从60%降到6%，降幅超过20个百分点。如确实如此，请勾选“是的，进度确实降到这么低”"
+            "后再次提交。"
+        ]
+        assert 'name="confirm_drop"' in page.content.decode()
+        mine.refresh_from_db()
+        assert mine.progress == 60
+        signed_in.post(
+            item_url(mine), update(progress="6", note="方案被否决，重新编制。", confirm_drop="on")
+        )
+        mine.refresh_from_db()
+        assert mine.progress == 6
+
+    def test_a_small_drop_needs_no_confirmation(self, signed_in, mine):
+        signed_in.post(item_url(mine), update(progress="60"))
+        signed_in.post(item_url(mine), update(progress="45", note="验收发现问题。"))
+        mine.refresh_from_db()
+        assert mine.progress == 45
+
+    def test_the_form_carries_what_the_browser_asks_before_a_drop(self, signed_in, mine):
+        page = signed_in.get(item_url(mine)).content.decode()
+        assert 'data-drop-limit="20"' in page
+        assert "进度将从{before}%降到{after}%，确定吗？" in page
+        assert "js/confirm.js" in page
+        assert 'name="confirm_drop"' not in page  # asked only once a drop is refused
 
     def test_a_closed_item_offers_no_form(self, signed_in, mine):
         mine.status = "closed"

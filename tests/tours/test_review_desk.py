@@ -211,6 +211,22 @@ class TestInstructions:
             "召开推进会",
         ]
 
+    def test_last_years_instruction_is_recorded_with_its_own_deadline(self, desk, submitted):
+        data = {
+            "instruction-author": factories.ParticipantFactory().pk,
+            "instruction-date": "2025-03-02",
+            "instruction-text": "上半年完成规划编制。",
+            "rows-TOTAL_FORMS": 3,
+            "rows-INITIAL_FORMS": 0,
+            "rows-0-title": "完成规划编制",
+            "rows-0-owner_organization": factories.OrganizationFactory().pk,
+            "rows-0-due_date": "2025-06-30",
+        }
+        response = desk.post(trip_url(submitted, "review-instruction"), data)
+        assert response.status_code == 302
+        [item] = Instruction.objects.get().action_items.all()
+        assert item.due_date == datetime.date(2025, 6, 30)
+
     def test_a_row_without_a_unit_is_marked_and_nothing_is_saved(self, desk, submitted):
         data = {
             "instruction-author": factories.ParticipantFactory().pk,
@@ -228,6 +244,11 @@ class TestInstructions:
 
 
 class TestPublishing:
+    def test_the_publish_button_asks_first(self, desk, submitted):
+        page = desk.get(trip_url(submitted)).content.decode()
+        assert 'data-confirm="确定发布这次考察吗？' in page
+        assert "js/confirm.js" in page
+
     def test_publishing_from_the_desk(self, desk, submitted):
         response = desk.post(trip_url(submitted, "review-publish"))
         assert response.status_code == 302

@@ -65,13 +65,14 @@ def errors_of(trip, rows, sheet):
 def test_roster_creates_members_people_and_organizations(trip, editor):
     preview = run(trip, ROSTER, user=editor)
     assert preview.created == 3
-    assert {o.name for o in preview.new_organizations} == {"梁平区委组织部", "梁平区农业农村委"}
+    # The editor's own department is on record as 中共梁平区委组织部: the short form is it.
+    assert {o.name for o in preview.new_organizations} == {"梁平区农业农村委"}
     assert [p.name for p in preview.new_people] == ["周建国", "刘芳", "马超"]
     members = list(trip.members.order_by("order").select_related("participant", "organization"))
     assert [(m.participant.name, m.role, m.title, m.organization.name) for m in members] == [
-        ("周建国", "leader", "部长", "梁平区委组织部"),
+        ("周建国", "leader", "部长", "中共梁平区委组织部"),
         ("刘芳", "member", "副主任", "梁平区农业农村委"),
-        ("马超", "liaison", "干部科科长", "梁平区委组织部"),
+        ("马超", "liaison", "干部科科长", "中共梁平区委组织部"),
     ]
     assert [m.note for m in members] == ["素食", "", ""]
     zhou = Participant.objects.get(name="周建国")
@@ -169,9 +170,24 @@ def test_roster_problems_are_reported_by_row_and_column(trip):
         "第2行“姓名”列：“姓名”不能为空。",
         "第3行“性别”列：“未知”不在可选范围内，可选：男、女。",
         "第3行“团内角色”列：“组员”不在可选范围内，可选：团长、副团长、团员、联络员、工作人员。",
-        "第3行“手机”列：“abc”不是有效的电话号码。",
+        "第3行“手机”列：“abc”不是有效的电话号码：请填写11位手机号码（如13912345678）"
+        "或带区号的固定电话（如023-53221234）。",
         "第5行“姓名”列：与第4行重复。",
     ]
+
+
+def test_a_seven_digit_number_on_the_roster_is_refused_on_its_cell(trip):
+    rows = [ROSTER_HEADER, ["王强", "男", "梁平区委组织部", "科员", "团员", "5322123", ""]]
+    assert errors_of(trip, rows, "roster") == [
+        "第2行“手机”列：“5322123”不是有效的电话号码：请填写11位手机号码（如13912345678）"
+        "或带区号的固定电话（如023-53221234）。"
+    ]
+
+
+def test_a_mobile_written_in_groups_is_kept_as_its_eleven_digits(trip):
+    rows = [ROSTER_HEADER, ["王强", "男", "梁平区委组织部", "科员", "团员", "139 1234 5678", ""]]
+    run(trip, rows)
+    assert Participant.objects.get(name="王强").phone == "13912345678"
 
 
 def test_nothing_is_saved_when_any_row_has_a_problem(trip):
@@ -202,6 +218,54 @@ def test_a_missing_required_column_is_reported_on_the_header_row(trip):
     assert errors_of(trip, [["性别", "单位"], ["男", "梁平区"]], "roster") == [
         "第1行“姓名”列：表格缺少“姓名”列。"
     ]
+
+
+def test_a_unit_written_in_short_is_taken_as_the_one_on_record_with_a_warning(trip):
+    on_record = factories.OrganizationFactory(name="梁平区发展和改革委员会")
+    rows = [ROSTER_HEADER, ["张明", "男", "梁平区发展改革委", "主任", "团员", "", ""]]
+    preview = preview_sheet(trip=trip, user=None, sheet="roster", table=table(rows, "roster"))
+    assert preview.new_organizations == []
+    assert [str(w) for w in preview.warnings] == [
+        "第2行“单位”列：“梁平区发展改革委”按已有单位“梁平区发展和改革委员会”处理。"
+        "如果是另一个单位，请先以全称添加该单位。"
+    ]
+    assert preview.is_valid
+    run(trip, rows)
+    assert trip.members.get().organization == on_record
+    assert not Organization.objects.filter(name="梁平区发展改革委").exists()
+
+
+def test_two_ways_of_writing_one_new_unit_make_one_unit(trip):
+    rows = [
+        ROSTER_HEADER,
+        ["张明", "男", "梁平区商务委员会", "主任", "团员", "", ""],
+        ["李娟", "女", "梁平区商务委", "科长", "团员", "", ""],
+    ]
+    run(trip, rows)
+    assert list(
+        Organization.objects.filter(name__contains="商务").values_list("name", flat=True)
+    ) == ["梁平区商务委员会"]
+
+
+def test_a_name_written_with_a_space_is_the_person_on_record(trip):
+    unit = factories.OrganizationFactory(name="梁平区农业农村委员会")
+    person = factories.ParticipantFactory(name="黄伟明", organization=unit, title="副主任")
+    rows = [ROSTER_HEADER, ["黄 伟明", "男", "梁平区农业农村委员会", "副主任", "团员", "", ""]]
+    preview = preview_sheet(trip=trip, user=None, sheet="roster", table=table(rows, "roster"))
+    assert preview.new_people == []
+    assert "“黄 伟明”按已有人员黄伟明（梁平区农业农村委员会 副主任）处理。" in str(
+        preview.warnings[0]
+    )
+    run(trip, rows)
+    assert trip.members.get().participant == person
+
+
+def test_look_alike_units_are_not_merged(trip):
+    factories.OrganizationFactory(name="双福街道办事处")
+    rows = [ROSTER_HEADER, ["张明", "男", "双桂街道办事处", "主任", "团员", "", ""]]
+    preview = preview_sheet(trip=trip, user=None, sheet="roster", table=table(rows, "roster"))
+    assert [o.name for o in preview.new_organizations] == ["双桂街道办事处"]
+    assert preview.warnings == []
 
 
 def test_itinerary_creates_visits_with_places_hosts_and_presenters(trip):

@@ -237,16 +237,65 @@ def test_templates_have_a_chinese_header_and_an_example_row(client, editor, shee
     response = client.get(reverse("admin:tours_trip_sheet_template", args=[sheet]))
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert list(rows[0]) == headers
+    assert [header for header in rows[0] if header is not None] == headers
     assert rows[1][0]  # the example row
 
 
-def test_the_itinerary_template_imports_as_it_is(client, editor, trip):
+def template_rows(client, sheet):
+    response = client.get(reverse("admin:tours_trip_sheet_template", args=[sheet]))
+    return load_workbook(io.BytesIO(response.content)).active
+
+
+def test_the_roster_templates_example_row_is_marked_grey_and_italic(client, editor):
     client.force_login(editor)
-    template = client.get(reverse("admin:tours_trip_sheet_template", args=["itinerary"]))
-    preview = client.post(
-        import_url(trip, "itinerary"), {"file": upload(template.content, "模板.xlsx")}
-    )
+    worksheet = template_rows(client, "roster")
+    [example] = worksheet.iter_rows(min_row=2, max_row=2)
+    assert example[-1].value == "（示例，导入时忽略）"
+    assert all(cell.font.italic for cell in example if cell.value)
+
+
+@pytest.mark.parametrize("sheet", ["roster", "itinerary", "actions"])
+def test_a_template_uploaded_as_it_is_imports_nothing_and_says_why(client, editor, trip, sheet):
+    client.force_login(editor)
+    template = client.get(reverse("admin:tours_trip_sheet_template", args=[sheet]))
+    preview = client.post(import_url(trip, sheet), {"file": upload(template.content, "模板.xlsx")})
+    assert preview.context["preview"].errors == []
+    assert preview.context["preview"].rows == []
+    assert "第2行是模板中的示例，不会导入。" in preview.content.decode()
+
+
+def test_the_example_row_left_above_real_rows_is_never_imported(client, editor, trip):
+    client.force_login(editor)
+    worksheet = template_rows(client, "roster")
+    worksheet.append(["周建国", "男", "中共梁平区委组织部", "部长", "团长", "13912345678", ""])
+    content = io.BytesIO()
+    worksheet.parent.save(content)
+    preview = client.post(import_url(trip, "roster"), {"file": upload(content.getvalue())})
+    assert [row.label for row in preview.context["preview"].rows] == [
+        "周建国（中共梁平区委组织部 部长）"
+    ]
+    client.post(import_url(trip, "roster"), {"payload": preview.context["payload"]})
+    assert list(trip.members.values_list("participant__name", flat=True)) == ["周建国"]
+
+
+def test_the_example_values_without_the_mark_are_still_the_example(trip):
+    from tours.sheets import SHEETS
+    from tours.sheets.reading import Table
+
+    importer = SHEETS["roster"]
+    examples = [c.example for c in importer.columns]
+    table = Table(headers=ROSTER_HEADER, rows=[(2, examples)])
+    assert importer(trip, table).plan().example_rows == [2]
+
+
+def test_the_itinerary_templates_example_values_are_valid_once_made_real(client, editor, trip):
+    client.force_login(editor)
+    worksheet = template_rows(client, "itinerary")
+    header, example = ([cell.value for cell in row] for row in worksheet.iter_rows(max_row=2))
+    # The editor's own visit on the example's pattern, the mark deleted.
+    example[header.index("考察点*")] = "三角镇智能制造产业园"
+    content = xlsx([header, example[:-1]])
+    preview = client.post(import_url(trip, "itinerary"), {"file": upload(content)})
     assert preview.context["preview"].errors == []
     assert preview.context["preview"].created == 1
 
@@ -259,3 +308,12 @@ def test_the_preview_reads_a_fixed_number_of_queries(
         content = xlsx(itinerary_rows(count))
         with django_assert_max_num_queries(20):
             client.post(import_url(trip, "itinerary"), {"file": upload(content)})
+
+
+def test_the_preview_offers_the_unit_on_record_for_a_short_form(client, editor, trip):
+    factories.OrganizationFactory(name="梁平区发展和改革委员会")
+    client.force_login(editor)
+    rows = [ROSTER_HEADER, ["张明", "男", "梁平区发展改革委", "主任", "团员", "", ""]]
+    page = client.post(import_url(trip), {"file": upload(xlsx(rows))}).content.decode()
+    assert "请核对：以下名称已按已有记录处理" in page
+    assert "“梁平区发展改革委”按已有单位“梁平区发展和改革委员会”处理。" in page

@@ -1,6 +1,8 @@
 """Staff enter whole trips on the trip's admin page, as a 录入员 and through its own forms."""
 
 import datetime
+import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -374,3 +376,22 @@ class TestSavingALongTrip:
         response = client.post(change_url(long_trip), data)
         assert response.status_code == 200
         assert Takeaway.objects.filter(text="第7条经验做法").exists()
+
+
+class TestAskingBeforeWorkflowSteps:
+    def test_the_submit_button_asks_first(self, client, editor):
+        trip = factories.TripFactory(status="draft")
+        client.force_login(editor)
+        page = client.get(reverse("admin:tours_trip_change", args=[trip.pk])).content.decode()
+        assert 'data-confirm="确定提交审核吗？' in page
+        assert "js/confirm.js" in page
+
+    def test_the_lists_submit_and_publish_actions_ask_first(self, client, editor):
+        client.force_login(editor)
+        page = client.get(reverse("admin:tours_trip_changelist")).content.decode()
+        found = re.search(
+            r'<script id="confirm-actions" type="application/json">(.*?)</script>', page
+        )
+        questions = json.loads(found.group(1))
+        assert questions["submit_selected"].startswith("确定将所选考察提交审核吗？")
+        assert questions["publish_selected"].startswith("确定发布所选考察吗？")

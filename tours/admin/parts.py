@@ -1,5 +1,6 @@
 """Own pages for a trip's parts: long fields, bulk lists and history."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -60,8 +61,35 @@ class TripMemberAdmin(TripPartAdmin):
     autocomplete_fields = ["trip", "participant", "organization"]
 
 
+HOST_PLACE_HELP = _("Taken from the host's region; change it if need be.")
+
+
+class SiteVisitAdminForm(forms.ModelForm):
+    """The visit's own page: an empty place is offered from the host's region."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        visit = self.instance
+        if self.is_bound or visit.province or visit.city:
+            return
+        if (
+            not visit.host_organization_id
+            and str(self.initial.get("host_organization", "")).isdigit()
+        ):
+            # An add page opened with ?host_organization=<pk>.
+            visit = SiteVisit(host_organization_id=int(self.initial["host_organization"]))
+        place = visit.place_from_host()
+        if place is None:
+            return
+        self.initial.update(province=place.province, city=place.city)
+        self.initial["district"] = self.initial.get("district") or place.district
+        for name in ("province", "city"):
+            self.fields[name].help_text = HOST_PLACE_HELP
+
+
 @admin.register(SiteVisit)
 class SiteVisitAdmin(IndexedSearchMixin, TripPartAdmin):
+    form = SiteVisitAdminForm
     list_display = ["date", "start_time", "name", "kind", "host_organization", "city", "trip"]
     list_filter = [
         TripListFilter,

@@ -352,6 +352,20 @@ class TripAdmin(
         )
         return redirect("admin:tours_trip_change", trip.pk)
 
+    def changelist_view(self, request, extra_context=None):
+        # Asked in the browser (static/js/confirm.js) before the list's action runs.
+        questions = {
+            "submit_selected": gettext(
+                "Submit the selected trips for review? The leaders will see them on their desk."
+            ),
+            "publish_selected": gettext(
+                "Publish the selected trips? Their adopted and featured takeaways and every "
+                "public part will appear on the public site."
+            ),
+        }
+        extra_context = {**(extra_context or {}), "confirm_actions": questions}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             trips = scoped(Trip.objects.all(), request.user)

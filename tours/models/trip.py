@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -542,7 +542,38 @@ class SiteVisit(models.Model):
         """08:30—09:30, or the start alone; the same in every language."""
         return "—".join(t.strftime("%H:%M") for t in (self.start_time, self.end_time) if t)
 
+    def place_from_host(self):
+        """The Place (province, city, district) the host organisation's region names, or
+        None when there is no host, no region or no place in it."""
+        if not self.host_organization_id:
+            return None
+        try:
+            host = self.host_organization
+        except ObjectDoesNotExist:
+            return None
+        if not host.region:
+            return None
+        from tours.sheets.places import parse_place  # the sheets import these models
+
+        place = parse_place(host.region)
+        return place if place.province else None
+
+    def fill_place_from_host(self) -> bool:
+        """Take an empty province and city from the host's region (重庆市梁平区 gives
+        重庆市 / 重庆市 / 梁平区); a place written on the visit is never overwritten."""
+        if self.province or self.city:
+            return False
+        place = self.place_from_host()
+        if place is None:
+            return False
+        self.province, self.city = place.province, place.city
+        self.district = self.district or place.district
+        return True
+
     def clean(self):
+        # Every form that saves a visit (the admin's page, the trip's rows) fills its
+        # place from the host, the way Django's docs let clean() supply a default.
+        self.fill_place_from_host()
         if self.start_time and self.end_time and self.end_time < self.start_time:
             raise ValidationError(
                 {"end_time": _("The end time cannot be earlier than the start time.")}

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from people.models import Organization, Participant
@@ -39,8 +40,12 @@ def create_action(
     is_public: bool = True,
     adopt_sources: bool = False,
     support_organizations: Iterable[Organization] = (),
+    recorded_on: datetime.date | None = None,
 ) -> ActionItem:
     """Create an action item of `trip`, keeping the link to the takeaways it came from.
+
+    The due date may not lie before `recorded_on`, the day the item was ordered (today
+    unless given): an instruction recorded after the fact keeps the deadline it set.
 
     With `adopt_sources` a leader's pending source takeaways are adopted in the same
     step: what a leader turns into work is what the leader accepts.
@@ -59,7 +64,11 @@ def create_action(
         errors["support_organizations"] = _(
             "The responsible unit leads the item; do not name it as a co-responsible unit too."
         )
-    if due_date is not None and due_date < timezone.localdate():
+    if due_date is not None and recorded_on is not None and due_date < recorded_on:
+        errors["due_date"] = _(
+            "The due date cannot be before the day the item was ordered (%(date)s)."
+        ) % {"date": date_format(recorded_on)}
+    elif due_date is not None and recorded_on is None and due_date < timezone.localdate():
         errors["due_date"] = _("The due date cannot be in the past.")
     if any(t.trip_id != trip.pk for t in source_takeaways):
         errors["source_takeaways"] = _("Choose takeaways of this trip only.")
@@ -146,6 +155,7 @@ def record_instruction(
                 user=user,
                 source_instruction=instruction,
                 source_takeaways=sources,
+                recorded_on=instruction.date,
                 **row,
             )
         except ValidationError as error:

@@ -94,7 +94,9 @@ class ActionImporter(SheetImporter):
             progress = self._progress(number, record)
             if not (title and unit) or self.duplicate(seen, title, number, "title"):
                 continue
-            organization = directory.organization(unit)
+            organization = directory.organization(
+                unit, row=number, column=self.column("owner_organization")
+            )
             owner_name = normalize(record.get("owner", ""))
             owner = directory.person(owner_name, organization, row=number) if owner_name else None
             action = existing.get(title)

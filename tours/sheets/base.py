@@ -9,9 +9,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from people.models import Organization, Participant
+from people.unit_names import person_key, unit_key
 
 from .cells import BadCell, normalize
 from .reading import Table
+
+# Written in the template's example row, after its last column; a row that says it is
+# never imported. Matched loosely (full-width or not, with or without brackets).
+EXAMPLE_MARK = "（示例，导入时忽略）"
+
+
+def is_example_mark(text: str) -> bool:
+    text = normalize(text)
+    return "示例" in text and "忽略" in text
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,11 @@ class SheetPreview:
     ignored_columns: list[str] = field(default_factory=list)
     # Existing people given what they lacked (a phone, a gender): saved with the rows.
     filled_people: list[Participant] = field(default_factory=list)
+    # What the importer took on itself (a unit written another way taken as the one on
+    # record): said in the preview, never stopping the import.
+    warnings: list[CellError] = field(default_factory=list)
+    # Row numbers of the template's example row, left in the sheet and left out here.
+    example_rows: list[int] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -115,32 +130,64 @@ class SheetPreview:
 class Directory:
     """Organizations by name and people by name and organization: found, else planned.
 
-    Loads what exists in two queries for the whole sheet, so a sheet of any length costs
-    the same number of look-ups.
+    Loads what exists in a fixed number of queries for the whole sheet, so a sheet of
+    any length costs the same number of look-ups. A name written another way than the
+    record's (梁平区发展改革委 for 梁平区发展和改革委员会, 黄 伟明 for 黄伟明) is taken
+    as the record, with a warning in the preview, rather than made a near-duplicate.
     """
 
     def __init__(self, preview: SheetPreview, *, org_names, person_names):
         self.preview = preview
         names = {n for n in org_names if n}
         self.organizations = {o.name: o for o in Organization.objects.filter(name__in=names)}
+        self._by_key = None  # unit_key → unit, loaded when a name is not found as written
         self.people = {}
         self.first_row = {}
-        for person in Participant.objects.filter(name__in={n for n in person_names if n}):
-            self.people.setdefault((person.name, person.organization_name), person)
+        wanted = {n for n in person_names if n}
+        wanted |= {person_key(n) for n in wanted}
+        for person in Participant.objects.filter(name__in=wanted):
+            self.people.setdefault((person_key(person.name), person.organization_name), person)
 
-    def organization(self, name: str) -> Organization | None:
+    def _units_by_key(self) -> dict:
+        if self._by_key is None:
+            self._by_key = {}
+            for unit in Organization.objects.order_by("pk"):
+                self._by_key.setdefault(unit_key(unit.name), unit)
+        return self._by_key
+
+    def organization(self, name: str, *, row: int = 0, column: str = "") -> Organization | None:
         if not name:
             return None
         if name not in self.organizations:
-            organization = Organization(name=name)
-            self.organizations[name] = organization
-            self.preview.new_organizations.append(organization)
+            similar = self._units_by_key().get(unit_key(name))
+            if similar is not None:
+                self.organizations[name] = similar
+                if similar.pk:
+                    self.warn(
+                        row,
+                        column,
+                        _(
+                            "“%(name)s” is taken as the unit on record “%(existing)s”. If it "
+                            "is another unit, add it under its full name first."
+                        )
+                        % {"name": name, "existing": similar.name},
+                    )
+            else:
+                organization = Organization(name=name)
+                self.organizations[name] = organization
+                self._units_by_key()[unit_key(name)] = organization
+                self.preview.new_organizations.append(organization)
         return self.organizations[name]
+
+    def warn(self, row: int, column: str, message: str):
+        warning = CellError(row, column, str(message))
+        if warning not in self.preview.warnings:
+            self.preview.warnings.append(warning)
 
     def person(self, name: str, organization, *, row: int, **details) -> Participant:
         """The person of that name in that organization; a new one carries `details`,
         an existing one receives only the details it lacks."""
-        key = (name, organization.name if organization else "")
+        key = (person_key(name), organization.name if organization else "")
         person = self.people.get(key)
         if person is None:
             person = Participant(name=name, organization=organization, **details)
@@ -148,6 +195,13 @@ class Directory:
             self.first_row[id(person)] = row
             self.preview.new_people.append(person)
             return person
+        if person.pk and person.name != name:
+            self.warn(
+                row,
+                "",
+                _("“%(name)s” is taken as %(existing)s, already on record.")
+                % {"name": name, "existing": person},
+            )
         filled = False
         for attribute, value in details.items():
             if value and not getattr(person, attribute):
@@ -190,6 +244,9 @@ class SheetImporter:
                 key: cells[index].strip() if index < len(cells) else ""
                 for key, index in positions.items()
             }
+            if self.is_example(cells, record):
+                self.preview.example_rows.append(number)
+                continue
             records.append((number, record))
         self.plan_rows(records)
         return self.preview
@@ -215,6 +272,16 @@ class SheetImporter:
                     _("The sheet has no “%(column)s” column.") % {"column": column.header},
                 )
         return positions
+
+    def is_example(self, cells, record) -> bool:
+        """The template's example row, left in: marked as the example, or still holding
+        exactly the template's example values."""
+        if any(is_example_mark(cell) for cell in cells):
+            return True
+        examples = {c.key: c.example for c in self.columns if c.example}
+        return bool(examples) and all(
+            normalize(record.get(key, "")) == value for key, value in examples.items()
+        )
 
     def plan_rows(self, records):
         raise NotImplementedError

@@ -112,7 +112,9 @@ class ItineraryImporter(SheetImporter):
             if not (name and date) or self.duplicate(seen, (date, name), number, "name"):
                 continue
             per_day[date] += 1
-            host = directory.organization(normalize(record.get("host", "")))
+            host = directory.organization(
+                normalize(record.get("host", "")), row=number, column=self.column("host")
+            )
             presenter_name, presenter_title = self._presenter(record.get("presenter", ""))
             presenter = None
             if presenter_name:

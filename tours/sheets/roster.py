@@ -1,12 +1,12 @@
 """The roster (花名册): one row per delegation member."""
 
-import re
 from functools import partial
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from people.models import Participant
+from people.phones import PHONE_INVALID, is_phone, tidy_phone
 from tours.models import TripMember
 
 from .base import Column, Directory, SheetImporter
@@ -25,14 +25,13 @@ ROLE_SYNONYMS = {
     "随员": TripMember.Role.STAFF,
 }
 GENDER_SYNONYMS = {"男": "male", "女": "female", "m": "male", "f": "female"}
-PHONE = re.compile(r"^\+?[\d][\d\- ]{4,28}$")
 
 
 def parse_phone(text: str) -> str:
-    value = normalize(text)
-    if not PHONE.match(value):
-        raise BadCell(_("“%(value)s” is not a phone number.") % {"value": text})
-    return value
+    if not is_phone(text):
+        message = _("“%(value)s” is not a phone number: %(rule)s")
+        raise BadCell(message % {"value": text, "rule": PHONE_INVALID})
+    return tidy_phone(text)
 
 
 class RosterImporter(SheetImporter):
@@ -89,7 +88,9 @@ class RosterImporter(SheetImporter):
             if not name or self.duplicate(seen, (name, unit), number, "name"):
                 continue
             title = normalize(record.get("title", ""))
-            organization = directory.organization(unit)
+            organization = directory.organization(
+                unit, row=number, column=self.column("organization")
+            )
             person = directory.person(
                 name, organization, row=number, gender=gender or "", title=title, phone=phone or ""
             )

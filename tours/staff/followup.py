@@ -22,6 +22,7 @@ from tours.scope import scoped
 from .access import reviewer_area
 from .followup_forms import ExtensionDecisionForm, NoticeForm, ReturnForm, SubtaskForm
 from .forms import add_service_errors
+from .pickers import limit_pickers
 
 ACTIONS_PER_PAGE = 50
 OVERDUE_LISTED = 100
@@ -135,6 +136,10 @@ def follow_up_records(action):
 
 def _detail_page(request, action, **forms):
     """The leaders' page of one item; bound forms with errors replace the blank ones."""
+    subtask_form = forms.get("subtask_form") or SubtaskForm(
+        initial={"owner_organization": action.owner_organization_id}
+    )
+    limit_pickers(request.user, subtask_form)
     return render(
         request,
         "tours/review/action.html",
@@ -145,8 +150,7 @@ def _detail_page(request, action, **forms):
             "watching": action.watchers.filter(pk=request.user.pk).exists(),
             "return_form": forms.get("return_form") or ReturnForm(),
             "notice_form": forms.get("notice_form") or NoticeForm(),
-            "subtask_form": forms.get("subtask_form")
-            or SubtaskForm(initial={"owner_organization": action.owner_organization_id}),
+            "subtask_form": subtask_form,
             "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
             **follow_up_records(action),
         },
@@ -215,6 +219,7 @@ def action_notice(request, pk):
 def action_subtask(request, pk):
     action = _action_or_404(request, pk)
     form = SubtaskForm(request.POST)
+    limit_pickers(request.user, form)
 
     def service(**data):
         services.add_subtask(action=action, user=request.user, **form.service_kwargs())

@@ -11,6 +11,7 @@ from people.models import Organization, Participant
 from tours.models import DeadlineExtension, SupervisionNotice
 
 from .forms import DateInput
+from .pickers import Picker
 
 
 class ExtensionRequestForm(forms.Form):
@@ -59,10 +60,16 @@ class NoticeForm(forms.Form):
 class SubtaskForm(forms.Form):
     title = forms.CharField(label=_("sub-task"), max_length=200, required=False)
     owner_organization = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Organization.objects.all(), required=False
+        label=_("responsible unit"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=Picker("units"),
     )
     owner = forms.ModelChoiceField(
-        label=_("responsible person"), queryset=Participant.objects.all(), required=False
+        label=_("responsible person"),
+        queryset=Participant.objects.all(),
+        required=False,
+        widget=Picker("people"),
     )
     weight = forms.IntegerField(label=_("weight"), min_value=1, initial=1, required=False)
     due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput)

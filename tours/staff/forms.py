@@ -14,6 +14,8 @@ from tours.models import ActionItem
 from tours.page_versions import StalePageForm
 from tours.services.workflow import DECISIONS
 
+from .pickers import MultiplePicker, Picker
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -45,10 +47,16 @@ class ActionFields(forms.Form):
 
     title = forms.CharField(label=_("what will be done"), max_length=200, required=False)
     owner_organization = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Organization.objects.all(), required=False
+        label=_("responsible unit"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=Picker("units"),
     )
     owner = forms.ModelChoiceField(
-        label=_("responsible person"), queryset=Participant.objects.all(), required=False
+        label=_("responsible person"),
+        queryset=Participant.objects.all(),
+        required=False,
+        widget=Picker("people"),
     )
     due_date = forms.DateField(label=_("due date"), required=False, widget=DateInput)
 
@@ -59,6 +67,12 @@ class ActionFields(forms.Form):
 class ActionFromTakeawaysForm(StalePageForm, ActionFields):
     """An action item from ticked takeaways, adopting those still pending."""
 
+    support_organizations = forms.ModelMultipleChoiceField(
+        label=_("co-responsible units"),
+        queryset=Organization.objects.all(),
+        required=False,
+        widget=MultiplePicker("units"),
+    )
     description = forms.CharField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -67,6 +81,7 @@ class ActionFromTakeawaysForm(StalePageForm, ActionFields):
     def service_kwargs(self) -> dict:
         return {
             **super().service_kwargs(),
+            "support_organizations": self.cleaned_data["support_organizations"],
             "description": self.cleaned_data["description"],
             "is_public": self.cleaned_data["is_public"],
         }
@@ -74,7 +89,10 @@ class ActionFromTakeawaysForm(StalePageForm, ActionFields):
 
 class InstructionForm(forms.Form):
     author = forms.ModelChoiceField(
-        label=_("instructing leader"), queryset=Participant.objects.all(), required=False
+        label=_("instructing leader"),
+        queryset=Participant.objects.all(),
+        required=False,
+        widget=Picker("people"),
     )
     date = forms.DateField(label=_("date"), required=False, widget=DateInput)
     takeaway = forms.ModelChoiceField(
@@ -107,6 +125,11 @@ class ReturnTripForm(StalePageForm, forms.Form):
     )
 
 
+# A fall of more than this many points (60 % → 6 %) is asked about before it is saved:
+# it is more often a slip of the keyboard than news.
+PROGRESS_DROP_TO_CONFIRM = 20
+
+
 class ProgressUpdateForm(forms.Form):
     date = forms.DateField(label=_("date"), required=False, widget=DateInput)
     progress = forms.IntegerField(
@@ -131,10 +154,37 @@ class ProgressUpdateForm(forms.Form):
     evidence_is_public = forms.BooleanField(
         label=_("the evidence may be published with the action item"), required=False
     )
+    confirm_drop = forms.BooleanField(
+        label=_("Yes, the progress really goes down this far"), required=False
+    )
 
     def __init__(self, *args, action: ActionItem, **kwargs):
         kwargs.setdefault("initial", {"date": timezone.localdate(), "progress": action.progress})
         super().__init__(*args, **kwargs)
+        self.action = action
+
+    def drop_message(self, progress) -> str:
+        return _(
+            "Progress would fall from %(before)s%% to %(after)s%%, more than %(points)s points. "
+            "If that is right, tick “Yes, the progress really goes down this far” and send "
+            "the update again."
+        ) % {"before": self.action.progress, "after": progress, "points": PROGRESS_DROP_TO_CONFIRM}
+
+    @property
+    def asks_to_confirm_drop(self) -> bool:
+        """Show the confirmation box: the last send was refused for a large drop."""
+        return self.is_bound and "confirm_drop" in self.errors
+
+    def clean(self):
+        data = super().clean()
+        progress = data.get("progress")
+        drop = self.action.progress - progress if progress is not None else 0
+        if drop > PROGRESS_DROP_TO_CONFIRM and not data.get("confirm_drop"):
+            self.add_error("confirm_drop", self.drop_message(progress))
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_drop"}
 
 
 class SeenEditsForm(forms.Form):

@@ -14,7 +14,7 @@ from tours.models import ActionItem, SupervisionNotice
 from .access import owned_action_or_404, owner_area
 from .followup import follow_up_records
 from .followup_forms import ExtensionRequestForm
-from .forms import ProgressUpdateForm, add_service_errors
+from .forms import PROGRESS_DROP_TO_CONFIRM, ProgressUpdateForm, add_service_errors
 
 ACTIONS_PER_PAGE = 30
 
@@ -57,6 +57,7 @@ def _owner_page(request, action, **forms):
             "action": action,
             "leads": leads,
             "form": forms.get("form") or ProgressUpdateForm(action=action),
+            "drop_limit": PROGRESS_DROP_TO_CONFIRM,
             "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
             "sources": action.source_takeaways.select_related("site_visit"),
             **records,
@@ -73,7 +74,7 @@ def my_action(request, pk):
     form = ProgressUpdateForm(request.POST, request.FILES, action=action)
     if form.is_valid():
         try:
-            services.post_action_update(action=action, user=request.user, **form.cleaned_data)
+            services.post_action_update(action=action, user=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

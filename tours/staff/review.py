@@ -34,6 +34,7 @@ from .forms import (
     SeenEditsForm,
     add_service_errors,
 )
+from .pickers import limit_pickers
 
 Pending = Takeaway.ReviewStatus.PENDING
 
@@ -104,8 +105,12 @@ def _trip_page(request, trip, **forms):
         initial={"author": getattr(request.user, "participant", None)},
     )
     rows = forms.get("rows") or InstructionActionFormSet(prefix="rows")
+    limit_pickers(request.user, action_form, instruction_form, *rows)
     share_choices([action_form, *rows], "owner_organization", "owner")
     instruction_form.fields["author"].choices = action_form.fields["owner"].choices
+    action_form.fields["support_organizations"].choices = [
+        choice for choice in action_form.fields["owner_organization"].choices if choice[0] != ""
+    ]
     takeaways = list(takeaways)
     row_errors = forms.get("row_errors", {})
     for takeaway in takeaways:
@@ -209,6 +214,7 @@ def _ids(values):
 
 def _make_action(request, trip):
     form = ActionFromTakeawaysForm(request.POST, prefix="action", page=TripPage(trip.pk))
+    limit_pickers(request.user, form)
     takeaways = list(
         trip.takeaways.select_related("trip").filter(pk__in=_ids(request.POST.getlist("takeaways")))
     )
@@ -244,6 +250,7 @@ def instruction_record(request, pk):
     trip = _reviewable_trip(request, pk)
     form = InstructionForm(request.POST, prefix="instruction", trip=trip)
     rows = InstructionActionFormSet(request.POST, prefix="rows")
+    limit_pickers(request.user, form, *rows)
     if form.is_valid() and rows.is_valid():
         filled = [row for row in rows if row.has_changed()]
         try:

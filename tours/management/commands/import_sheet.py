@@ -51,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported.") from None
         for row in preview.changed_rows:
             self.stdout.write(f"{row.number}\t{row.action_label}\t{row.label}")
-        for message in preview.errors:
+        for message in [*preview.warnings, *preview.errors]:
             self.stderr.write(str(message))
         self.stdout.write(
             f"{'Would import' if dry_run else 'Imported'}: {preview.created} new, "
