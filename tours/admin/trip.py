@@ -186,6 +186,12 @@ class PlacementInline(TripPartInline):
     autocomplete_fields = ["host_organization", "mentor"]
     classes = ["collapse"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            # A member is labelled with the person's name: join it, not a query per choice.
+            kwargs["queryset"] = TripMember.objects.select_related("participant")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return (
             super()
