@@ -321,14 +321,17 @@ class TestSearch:
         html = page(client, reverse("tours:search") + "?q=千万工程&type=campaign")
         assert campaign.get_absolute_url() in html
 
-    def test_a_campaign_is_found_once_a_delegation_is_published(self, client, leader):
+    def test_a_campaign_is_found_once_a_delegation_is_published(
+        self, client, leader, django_capture_on_commit_callbacks
+    ):
         campaign = Campaign.objects.create(title="赴浙江学习强村富民经验活动", year=2024)
         trip = factories.TripFactory(campaign=campaign, status=Trip.Status.SUBMITTED)
         url = reverse("tours:search") + "?q=强村富民&type=campaign"
         assert campaign.get_absolute_url() not in page(client, url)
         factories.SiteVisitFactory(trip=trip)
         factories.TripMemberFactory(trip=trip, role=TripMember.Role.LEADER)
-        services.publish_trip(trip=trip, user=leader)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.publish_trip(trip=trip, user=leader)
         assert campaign.get_absolute_url() in page(client, url)
 
 
