@@ -144,7 +144,8 @@ class ShapesSeeder:
             visits.append(
                 self._visit(
                     trip, day, hour, order, name, kind, unit, "浙江省", "杭州市", "",
-                    topic=topic, presenter=presenter, presenter_title=post, summary=summary,
+                    topic=topic, presenter=presenter, presenter_title=f"{unit}{post}",
+                    summary=summary,
                 )
             )  # fmt: skip
         for visit, text in zip(visits[1:], data["lessons"], strict=False):
