@@ -6,7 +6,7 @@ Each text is written for its place; none is a template with only the numbers cha
 """
 
 CAMPAIGN = {
-    "title": "2024年乡镇党委书记赴浙江学习“千万工程”经验活动",
+    "title": "乡镇党委书记赴浙江学习“千万工程”经验活动",  # after the year: 2024年…
     "theme": "学习浙江“千村示范、万村整治”工程经验，推动宜居宜业和美乡村建设",
     "summary": (
         "为深入学习浙江“千万工程”经验，区委组织部分三批组织礼让镇、屏锦镇、明达镇党政主要"

@@ -174,16 +174,9 @@ class ActionItemInline(TripPartInline):
 
 class PlacementInline(TripPartInline):
     model = Placement
-    fields = [
-        "member",
-        "host_organization",
-        "role",
-        "mentor",
-        "start_date",
-        "end_date",
-        "is_public",
-    ]
-    autocomplete_fields = ["host_organization", "mentor"]
+    # Compact rows: the mentor and the summary are on the placement's own page.
+    fields = ["member", "host_organization", "role", "start_date", "end_date", "is_public"]
+    autocomplete_fields = ["host_organization"]
     classes = ["collapse"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -194,9 +187,7 @@ class PlacementInline(TripPartInline):
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .select_related("member__participant", "host_organization", "mentor__organization")
+            super().get_queryset(request).select_related("member__participant", "host_organization")
         )
 
 

@@ -77,14 +77,16 @@ class ShapesSeeder:
 
     def campaign(self) -> int:
         data = shapes.CAMPAIGN
-        if Campaign.objects.filter(title=data["title"]).exists():
-            return 0
         seeder = self.seeder
+        year = (seeder.today - timedelta(days=max(t["ago"] for t in shapes.CAMPAIGN_TRIPS))).year
+        title = f"{year}年{data['title']}"
+        if Campaign.objects.filter(title=title).exists():
+            return 0
         campaign = Campaign.objects.create(
-            title=data["title"],
+            title=title,
             theme=data["theme"],
             organizer=seeder.org(demo_data.ORGANIZER),
-            year=(seeder.today - timedelta(days=150)).year,
+            year=year,
             summary=data["summary"],
         )
         campaign.tags.add(*data["tags"])
