@@ -367,3 +367,28 @@ def test_the_command_refuses_a_sheet_with_errors(trip, tmp_path, capsys):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_sheet", str(path), trip=trip.pk, sheet="roster")
     assert "第2行“姓名”列" in capsys.readouterr().err
+
+
+def test_an_itinerary_may_hold_a_summary_meeting_after_the_trip(trip):
+    rows = [
+        ITINERARY_HEADER,
+        [
+            "2024-03-20",
+            "15:00",
+            "",
+            "考察学习总结汇报会",
+            "总结会/汇报会",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        ["2024-03-20", "09:00", "", "回访座谈", "座谈交流", "", "", "", "", "", "", ""],
+    ]
+    errors = errors_of(trip, rows, "itinerary")
+    assert len(errors) == 1 and errors[0].startswith("第3行“日期”列")
+    run(trip, rows[:2], "itinerary")
+    assert trip.site_visits.get().kind == SiteVisit.Kind.SUMMARY_MEETING
