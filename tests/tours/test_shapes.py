@@ -545,3 +545,25 @@ def test_insights_count_the_trainees_of_each_year(training):
     for _ in range(3):
         factories.TripMemberFactory(trip=other, role=TripMember.Role.TRAINEE)
     assert build_insights(public_only=True).trainees_by_year == [(2023, 1, 3), (2024, 1, 48)]
+
+
+class TestAdmin:
+    def test_the_trip_page_edits_placements_projects_and_documents(self, client, editor):
+        trip = factories.TripFactory(kind=Trip.Kind.EMBEDDED, status="draft")
+        placement(trip)
+        client.force_login(editor)
+        html = page(client, reverse("admin:tours_trip_change", args=[trip.pk]))
+        for prefix in ("placements", "signed_projects", "attachments"):
+            assert f'name="{prefix}-TOTAL_FORMS"' in html
+        assert 'name="campaign"' in html and 'name="host_institution"' in html
+
+    def test_a_campaign_of_another_department_is_404(self, client, editor):
+        elsewhere = factories.OrganizationFactory(name="中共梁平区礼让镇委员会")
+        campaign = Campaign.objects.create(title="礼让镇的学习活动", year=2024, organizer=elsewhere)
+        mine = Campaign.objects.create(
+            title="区委组织部的学习活动", year=2024, organizer=factories.home_department()
+        )
+        client.force_login(editor)
+        url = reverse("admin:tours_campaign_change", args=[campaign.pk])
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("admin:tours_campaign_change", args=[mine.pk])).status_code == 200
