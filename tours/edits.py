@@ -26,10 +26,13 @@ from .models import (
     TRIP_RECORDS,
     ActionItem,
     ActionUpdate,
+    Attachment,
     Indicator,
     Instruction,
     Photo,
+    Placement,
     Question,
+    SignedProject,
     SiteVisit,
     Takeaway,
     Trip,
@@ -42,6 +45,7 @@ NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in TRIP_R
 # Many-to-many fields are left out: diffing them costs a query per record, and the
 # item's own history shows them.
 NOT_EDITS[ActionItem] |= {"source_takeaways", "support_organizations"}
+NOT_EDITS[Question] |= {"answerers"}
 
 # A new progress report is an owner's, through the follow-up loop; only later changes
 # to it are edits.
@@ -59,10 +63,13 @@ LABEL_FIELDS = {
     ActionItem: "title",
     ActionUpdate: "note",
     Photo: "caption",
+    Placement: "member",
+    SignedProject: "name",
+    Attachment: "title",
 }
 
 # What the str() of a record a foreign key points at reads beyond its own row.
-STR_READS = {Instruction: ["author"]}
+STR_READS = {Instruction: ["author"], TripMember: ["participant"]}
 
 
 @dataclass
