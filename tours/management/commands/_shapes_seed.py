@@ -1,10 +1,11 @@
 """The demo's other shapes of a trip (tours.demo_shapes), built by `seed_demo`."""
 
 import io
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from docx import Document
 
 from tours import demo_data
@@ -180,13 +181,19 @@ class ShapesSeeder:
                 end_date=trip.end_date,
                 summary=summary,
             )
+        visits = []
         for order, (day, name, kind, host, province, city, district, summary) in enumerate(
             data["visits"], start=1
         ):
             seeder.org(host, "广东省深圳市")
-            self._visit(
-                trip, day, 9, order, name, kind, host, province, city, district, summary=summary
-            )
+            visits.append(
+                self._visit(
+                    trip, day, 9, order, name, kind, host, province, city, district,
+                    summary=summary,
+                )
+            )  # fmt: skip
+        for text in data["lessons"]:
+            self._lesson(trip, visits[-1], text, ["营商环境"])
         meeting_data = data["summary_meeting"]
         meeting = SiteVisit.objects.create(
             trip=trip,
@@ -214,6 +221,11 @@ class ShapesSeeder:
             credits=speech["credits"],
             is_public=True,
         )
+        # Published once the summary meeting had been held and written up.
+        trip.published_at = timezone.make_aware(
+            datetime.combine(meeting.date + timedelta(days=3), time(10))
+        )
+        trip.save()
         return 1
 
     def investment(self) -> int:
