@@ -62,7 +62,17 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
     }
 
 
-TRIP_INLINES = ["members", "site_visits", "questions", "indicators", "takeaways", "action_items"]
+TRIP_INLINES = [
+    "members",
+    "site_visits",
+    "questions",
+    "indicators",
+    "takeaways",
+    "action_items",
+    "placements",
+    "signed_projects",
+    "attachments",
+]
 
 
 def empty_trip_inlines() -> dict:

@@ -19,7 +19,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from tests import factories, files
-from tours.models import DeadlineExtension, SupervisionNotice
+from tours.models import Attachment, Campaign, DeadlineExtension, SupervisionNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,9 @@ TABLE = [
     ("/insights/", EVERYONE),
     ("/hosts/{host}/", EVERYONE),
     ("/hosts/{private_host}/", NO_ONE),
+    ("/campaigns/{campaign}/", EVERYONE),
+    ("/campaigns/{private_campaign}/", NO_ONE),
+    ("/campaigns/999999/", NO_ONE),
     # Office files of the public report.
     ("/trips/{published}/report.docx", EVERYONE),
     ("/trips/{draft}/report.docx", NO_ONE),
@@ -170,6 +173,16 @@ TABLE = [
     ("{evidence_theirs}", EVIDENCE_THEIRS),
     ("{evidence_published}", EVERYONE),
     ("/private/evidence/0123456789abcdef.pdf", NO_ONE),
+    # A trip's documents: public ones for anyone, the others for the trip's staff.
+    ("{attachment_public}", EVERYONE),
+    ("{attachment_internal}", expect(200, anonymous=LOGIN, outsider=404, owner=404)),
+    ("{attachment_of_a_draft}", expect(200, anonymous=LOGIN, outsider=404, owner=404)),
+    ("/private/attachments/0123456789abcdef.pdf", NO_ONE),
+    # The new parts' admin pages.
+    ("/admin/tours/campaign/", ADMIN),
+    ("/admin/tours/placement/", ADMIN),
+    ("/admin/tours/signedproject/", ADMIN),
+    ("/admin/tours/attachment/", ADMIN),
     # Accounts.
     ("/accounts/login/", expect(REDIRECT, anonymous=200)),
     ("/accounts/", expect(REDIRECT, anonymous=LOGIN, outsider=200)),
@@ -203,6 +216,18 @@ def world(owner):
     deleted_takeaway = factories.TakeawayFactory(trip=draft)
     deleted_takeaway_pk = deleted_takeaway.pk
     deleted_takeaway.delete()
+    campaign = Campaign.objects.create(title="乡镇党委书记赴浙江学习活动", year=2024)
+    published.campaign = campaign
+    published.save()
+    private_campaign = Campaign.objects.create(title="只有草稿考察组的活动", year=2024)
+    draft.campaign = private_campaign
+    draft.save()
+
+    def document(trip, **kwargs):
+        row = Attachment.objects.create(
+            trip=trip, title="讲话", file=ContentFile(files.PDF, name="讲话.pdf"), **kwargs
+        )
+        return row.file.url
 
     def evidence(action, **kwargs):
         update = factories.ActionUpdateFactory(
@@ -230,6 +255,11 @@ def world(owner):
         "notice": SupervisionNotice.objects.create(action=mine, level="red", text="请报送").pk,
         "instruction": factories.InstructionFactory(trip=published).pk,
         "deleted_takeaway": deleted_takeaway_pk,
+        "campaign": campaign.pk,
+        "private_campaign": private_campaign.pk,
+        "attachment_public": document(published, is_public=True),
+        "attachment_internal": document(published),
+        "attachment_of_a_draft": document(draft, is_public=True),
     }
 
 

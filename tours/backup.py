@@ -22,6 +22,9 @@ from django.utils import timezone
 # Rebuilt by `migrate` on the target, or worthless in another database.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 FORMAT_VERSION = 1
+# Kept by their own keys: taggit's natural key of a tagged item is its object id alone, so
+# a trip's, a takeaway's and a campaign's tags with the same id would load as one row.
+KEYED_BY_PK = ["taggit.taggeditem"]
 
 
 def file_storages():
@@ -44,15 +47,9 @@ def _counts():
 
 def write_backup(path: Path) -> dict:
     """Write a backup to `path`; return its manifest."""
-    data = io.StringIO()
-    call_command(
-        "dumpdata",
-        natural_foreign=True,
-        natural_primary=True,
-        exclude=EXCLUDED,
-        stdout=data,
-        verbosity=0,
-    )
+    records = _dump(exclude=[*EXCLUDED, *KEYED_BY_PK], natural_primary=True)
+    records += _dump(*KEYED_BY_PK, natural_primary=False)
+    data = io.StringIO(json.dumps(records, ensure_ascii=False))
     manifest = {
         "format": FORMAT_VERSION,
         "created_at": timezone.now().isoformat(),
@@ -70,6 +67,20 @@ def write_backup(path: Path) -> dict:
                 manifest["files"] += 1
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
     return manifest
+
+
+def _dump(*labels, natural_primary: bool, exclude=()) -> list:
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        *labels,
+        natural_foreign=True,
+        natural_primary=natural_primary,
+        exclude=list(exclude),
+        stdout=out,
+        verbosity=0,
+    )
+    return json.loads(out.getvalue() or "[]")
 
 
 def read_manifest(path: Path) -> dict:

@@ -30,11 +30,14 @@ from .models import (
     ActionItem,
     ActionReturn,
     ActionUpdate,
+    Attachment,
     DeadlineExtension,
     Indicator,
     Instruction,
     Photo,
+    Placement,
     Question,
+    SignedProject,
     SiteVisit,
     SupervisionNotice,
     Takeaway,
@@ -48,6 +51,7 @@ NOT_EDITS = {model: {*getattr(model, "WORKFLOW_FIELDS", ())} for model in TRIP_R
 # Many-to-many fields are left out: diffing them costs a query per record, and the
 # item's own history shows them.
 NOT_EDITS[ActionItem] |= {"source_takeaways", "support_organizations"}
+NOT_EDITS[Question] |= {"answerers"}
 
 # A new progress report is an owner's, through the follow-up loop; only later changes
 # to it are edits.
@@ -68,6 +72,9 @@ LABEL_FIELDS = {
     SupervisionNotice: "text",
     ActionReturn: "comment",
     Photo: "caption",
+    Placement: "member",
+    SignedProject: "name",
+    Attachment: "title",
 }
 
 # What the str() of a record a foreign key points at reads beyond its own row (an
@@ -75,6 +82,7 @@ LABEL_FIELDS = {
 STR_READS = {
     Instruction: ["author"],
     Participant: ["organization"],
+    TripMember: ["participant"],
     get_user_model(): [ACCOUNT_PERSON],
 }
 

@@ -75,6 +75,14 @@ class Insights:
     signed_by_year: list = field(default_factory=list)  # [(year, projects, amount in 万元)]
     trainees_by_year: list = field(default_factory=list)  # [(year, classes, trainees)]
 
+    @property
+    def signed_amount(self):
+        return sum(amount or 0 for _, _, amount in self.signed_by_year)
+
+    @property
+    def trainees(self) -> int:
+        return sum(n for _, _, n in self.trainees_by_year)
+
     def chart_data(self) -> dict:
         """Everything the charts draw, for `json_script` (the tables show the same numbers)."""
         return {
@@ -203,8 +211,6 @@ def build_insights(*, public_only: bool = True) -> Insights:
             "done": done_actions,
             "completion": rate(done_actions, total_actions),
             "overdue": sum(row.overdue for row in units),
-            "signed_amount": sum(amount or 0 for _, _, amount in signed_by_year),
-            "trainees": sum(n for _, _, n in trainees_by_year),
         },
         signed_by_year=signed_by_year,
         trainees_by_year=trainees_by_year,

@@ -133,8 +133,8 @@ class TripReport:
 
     @property
     def destinations(self) -> str:
-        visits = [visit for day in self.days for visit in day.visits]
-        return self.trip.destination_text([*visits, *self.summary_meetings])
+        # A summary meeting is usually held back home: not a place the trip went to.
+        return self.trip.destination_text(visit for day in self.days for visit in day.visits)
 
     @property
     def indicator_sources(self) -> list[str]:

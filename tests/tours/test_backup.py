@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from tests import factories
 from tours.backup import _counts
-from tours.models import ActionUpdate, Photo, Takeaway, Trip
+from tours.models import ActionUpdate, Campaign, Photo, Takeaway, Trip
 
 # Transactional: the test empties the whole database, as a fresh server would be.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,3 +51,22 @@ def test_restore_refuses_a_database_that_already_holds_trips(tmp_path):
     call_command("backup", output=archive)
     with pytest.raises(CommandError, match="fresh"):
         call_command("restore", archive)
+
+
+def test_records_of_different_kinds_with_the_same_key_keep_their_own_tags(tmp_path, roles):
+    # One key for all three: taggit's natural key (the object id alone) would merge them.
+    trip = factories.TripFactory(pk=900001)
+    takeaway = factories.TakeawayFactory(pk=900001, trip=trip)
+    campaign = Campaign.objects.create(pk=900001, title="乡镇党委书记赴浙江学习活动", year=2024)
+    trip.tags.add("招商引资", "产业链")
+    takeaway.tags.add("营商环境")
+    campaign.tags.add("乡村振兴")
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive)
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("restore", archive)
+
+    assert sorted(Trip.objects.get().tags.names()) == ["产业链", "招商引资"]
+    assert list(Takeaway.objects.get().tags.names()) == ["营商环境"]
+    assert list(Campaign.objects.get().tags.names()) == ["乡村振兴"]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from people.models import Organization
-from tours.models import SiteVisit, Trip
+from tours.models import Campaign, SiteVisit, Trip
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +68,7 @@ def public_pages() -> list[str]:
         reverse("tours:action-board"),
         *(reverse("tours:tag-detail", args=[tag.slug]) for tag in tags),
         *(reverse("tours:host-detail", args=[host.pk]) for host in hosts),
+        *(campaign.get_absolute_url() for campaign in Campaign.objects.public()),
         f"{reverse('tours:search')}?q=招商",
         f"{reverse('tours:search')}?q=招商&type=trip",
         reverse("tours:insights"),

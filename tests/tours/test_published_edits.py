@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests import factories
+from tests import factories, files
 from tests.admin_forms import form_data
 from tours import services
-from tours.models import SiteVisit, Trip
+from tours.models import Attachment, Placement, SignedProject, SiteVisit, Trip
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,23 @@ class TestListed:
         page = desk_page(client, leader)
         assert "对标指标：亩均税收" in page
         assert "新增" in page and "删除" in page
+
+    def test_placements_projects_and_documents_added_after_publication_are_listed(
+        self, client, editor, leader, published
+    ):
+        member = published.members.first() or factories.TripMemberFactory(trip=published)
+        Placement.objects.create(
+            trip=published,
+            member=member,
+            host_organization=factories.OrganizationFactory(name="深圳市龙岗区坂田街道办事处"),
+            start_date=published.start_date,
+            end_date=published.end_date,
+        )
+        SignedProject.objects.create(trip=published, name="锂电池结构件配套项目")
+        Attachment.objects.create(trip=published, title="总结会讲话", file=files.pdf())
+        page = desk_page(client, leader)
+        assert "跟班安排：" in page and member.participant.name in page
+        assert "签约项目：锂电池结构件配套项目" in page and "材料：总结会讲话" in page
 
     def test_an_archived_trips_edits_stay_listed(self, client, editor, leader, published):
         edit_on_the_trip_page(client, editor, published, theme="学习营商环境改革")

@@ -169,7 +169,7 @@ def test_roster_problems_are_reported_by_row_and_column(trip):
     assert errors_of(trip, rows, "roster") == [
         "第2行“姓名”列：“姓名”不能为空。",
         "第3行“性别”列：“未知”不在可选范围内，可选：男、女。",
-        "第3行“团内角色”列：“组员”不在可选范围内，可选：团长、副团长、团员、联络员、工作人员。",
+        "第3行“团内角色”列：“组员”不在可选范围内，可选：团长、副团长、团员、联络员、工作人员、班主任、学员。",
         "第3行“手机”列：“abc”不是有效的电话号码：请填写11位手机号码（如13912345678）"
         "或带区号的固定电话（如023-53221234）。",
         "第5行“姓名”列：与第4行重复。",
@@ -306,7 +306,7 @@ def test_itinerary_problems_are_reported_by_row_and_column(trip):
         "第3行“日期”列：2024年3月5日不在考察期间（2024年2月26日至2024年3月1日）内。",
         "第4行“结束时间”列：结束时间不能早于开始时间。",
         "第4行“类型”列：“参观”不在可选范围内，可选：企业、村/社区、园区、基地、展馆、"
-        "专题授课、现场教学、座谈交流、招商推介、其他。",
+        "专题授课、现场教学、座谈交流、招商推介、其他、研讨交流、开班/结业仪式、总结会/汇报会。",
         "第5行“考察点”列：“考察点”不能为空。",
         "第7行“考察点”列：与第6行重复。",
     ]
@@ -431,3 +431,28 @@ def test_the_command_refuses_a_sheet_with_errors(trip, tmp_path, capsys):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_sheet", str(path), trip=trip.pk, sheet="roster")
     assert "第2行“姓名”列" in capsys.readouterr().err
+
+
+def test_an_itinerary_may_hold_a_summary_meeting_after_the_trip(trip):
+    rows = [
+        ITINERARY_HEADER,
+        [
+            "2024-03-20",
+            "15:00",
+            "",
+            "考察学习总结汇报会",
+            "总结会/汇报会",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
+        ["2024-03-20", "09:00", "", "回访座谈", "座谈交流", "", "", "", "", "", "", ""],
+    ]
+    errors = errors_of(trip, rows, "itinerary")
+    assert len(errors) == 1 and errors[0].startswith("第3行“日期”列")
+    run(trip, rows[:2], "itinerary")
+    assert trip.site_visits.get().kind == SiteVisit.Kind.SUMMARY_MEETING

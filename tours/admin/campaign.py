@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -34,6 +35,9 @@ class CampaignAdmin(AdminStyleMixin, AutocompleteMixin, HistoryAdmin):
 
     def history_in_scope(self, request, versions):
         return scope_of(request.user).filter(versions, "organizer")
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404  # another department's, answered as a missing one (DepartmentScopeMixin)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

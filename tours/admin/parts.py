@@ -295,6 +295,11 @@ class PlacementAdmin(TripPartAdmin):
         "is_public",
     ]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            kwargs["queryset"] = TripMember.objects.select_related("participant")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(SignedProject)
 class SignedProjectAdmin(TripPartAdmin):
@@ -320,11 +325,8 @@ class SignedProjectAdmin(TripPartAdmin):
         if "action" in form.base_fields:
             # Its follow-up is one of the trip's own action items.
             trip = self._trip_of(obj) if obj else self._trip_from_query(request)
-            if trip is None:
-                del form.base_fields["action"]
-            else:
-                field = form.base_fields["action"]
-                field.queryset = field.queryset.filter(trip=trip)
+            field = form.base_fields["action"]
+            field.queryset = field.queryset.filter(trip=trip) if trip else field.queryset.none()
         return form
 
 

@@ -188,22 +188,19 @@ class ActionItemInline(TripPartInline):
 
 class PlacementInline(TripPartInline):
     model = Placement
-    fields = [
-        "member",
-        "host_organization",
-        "role",
-        "mentor",
-        "start_date",
-        "end_date",
-        "is_public",
-    ]
-    autocomplete_fields = ["host_organization", "mentor"]
+    # Compact rows: the mentor and the summary are on the placement's own page.
+    fields = ["member", "host_organization", "role", "start_date", "end_date", "is_public"]
+    autocomplete_fields = ["host_organization"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "member":
+            # A member is labelled with the person's name: join it, not a query per choice.
+            kwargs["queryset"] = TripMember.objects.select_related("participant")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
-            .select_related("member__participant", "host_organization", "mentor__organization")
+            super().get_queryset(request).select_related("member__participant", "host_organization")
         )
 
 

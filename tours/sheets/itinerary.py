@@ -106,7 +106,9 @@ class ItineraryImporter(SheetImporter):
         seen, per_day = {}, Counter()
         for number, record in records:
             name = self.require(number, record, "name")
-            date = self._date(number, record)
+            # The kind decides how late the date may be; its own errors come after the times'.
+            said_kind = kinds.get(normalize(record.get("kind", "")).lower())
+            date = self._date(number, record, said_kind)
             start, end = self._times(number, record)
             kind = self.parse(number, record, "kind", parse_choice, kinds, SiteVisit.Kind.choices)
             if not (name and date) or self.duplicate(seen, (date, name), number, "name"):
@@ -128,6 +130,8 @@ class ItineraryImporter(SheetImporter):
                 "kind": kind or SiteVisit.Kind.OTHER,
                 "host_organization": host,
                 "presenter": presenter,
+                # The post the sheet gives is the one held at the time.
+                "presenter_title": presenter_title if presenter else "",
                 **self._place(record, name, host),
                 "address": normalize(record.get("address", "")),
                 "summary": record.get("summary", "").strip(),
@@ -142,10 +146,16 @@ class ItineraryImporter(SheetImporter):
             )
         self.validate_people(directory, {"name": "介绍人", "title": "介绍人"})
 
-    def _date(self, number, record):
+    def _date(self, number, record, kind=None):
         trip = self.trip
         date = self.parse(number, record, "date", parse_date, default_year=trip.start_date.year)
-        if date and not trip.start_date <= date <= trip.end_date:
+        # A summary meeting may be held weeks after the trip (SiteVisit.clean).
+        last = (
+            trip.summary_meeting_deadline
+            if kind == SiteVisit.Kind.SUMMARY_MEETING
+            else trip.end_date
+        )
+        if date and not trip.start_date <= date <= last:
             self.error(
                 number,
                 self.column("date"),
@@ -153,7 +163,7 @@ class ItineraryImporter(SheetImporter):
                 % {
                     "date": formats.date_format(date),
                     "start": formats.date_format(trip.start_date),
-                    "end": formats.date_format(trip.end_date),
+                    "end": formats.date_format(last),
                 },
             )
             return None

@@ -1,10 +1,11 @@
 """The demo's other shapes of a trip (tours.demo_shapes), built by `seed_demo`."""
 
 import io
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from docx import Document
 
 from tours import demo_data
@@ -77,14 +78,16 @@ class ShapesSeeder:
 
     def campaign(self) -> int:
         data = shapes.CAMPAIGN
-        if Campaign.objects.filter(title=data["title"]).exists():
-            return 0
         seeder = self.seeder
+        year = (seeder.today - timedelta(days=max(t["ago"] for t in shapes.CAMPAIGN_TRIPS))).year
+        title = f"{year}年{data['title']}"
+        if Campaign.objects.filter(title=title).exists():
+            return 0
         campaign = Campaign.objects.create(
-            title=data["title"],
+            title=title,
             theme=data["theme"],
             organizer=seeder.org(demo_data.ORGANIZER),
-            year=(seeder.today - timedelta(days=150)).year,
+            year=year,
             summary=data["summary"],
         )
         campaign.tags.add(*data["tags"])
@@ -144,7 +147,8 @@ class ShapesSeeder:
             visits.append(
                 self._visit(
                     trip, day, hour, order, name, kind, unit, "浙江省", "杭州市", "",
-                    topic=topic, presenter=presenter, presenter_title=post, summary=summary,
+                    topic=topic, presenter=presenter, presenter_title=f"{unit}{post}",
+                    summary=summary,
                 )
             )  # fmt: skip
         for visit, text in zip(visits[1:], data["lessons"], strict=False):
@@ -177,13 +181,19 @@ class ShapesSeeder:
                 end_date=trip.end_date,
                 summary=summary,
             )
+        visits = []
         for order, (day, name, kind, host, province, city, district, summary) in enumerate(
             data["visits"], start=1
         ):
             seeder.org(host, "广东省深圳市")
-            self._visit(
-                trip, day, 9, order, name, kind, host, province, city, district, summary=summary
-            )
+            visits.append(
+                self._visit(
+                    trip, day, 9, order, name, kind, host, province, city, district,
+                    summary=summary,
+                )
+            )  # fmt: skip
+        for text in data["lessons"]:
+            self._lesson(trip, visits[-1], text, ["营商环境"])
         meeting_data = data["summary_meeting"]
         meeting = SiteVisit.objects.create(
             trip=trip,
@@ -211,6 +221,11 @@ class ShapesSeeder:
             credits=speech["credits"],
             is_public=True,
         )
+        # Published once the summary meeting had been held and written up.
+        trip.published_at = timezone.make_aware(
+            datetime.combine(meeting.date + timedelta(days=3), time(10))
+        )
+        trip.save()
         return 1
 
     def investment(self) -> int:
