@@ -25,8 +25,10 @@ from common.history import ReadableChanges
 from .models import (
     TRIP_RECORDS,
     ActionItem,
+    ActionReturn,
     ActionUpdate,
     Attachment,
+    DeadlineExtension,
     Indicator,
     Instruction,
     Photo,
@@ -34,6 +36,7 @@ from .models import (
     Question,
     SignedProject,
     SiteVisit,
+    SupervisionNotice,
     Takeaway,
     Trip,
     TripMember,
@@ -50,6 +53,10 @@ NOT_EDITS[Question] |= {"answerers"}
 # A new progress report is an owner's, through the follow-up loop; only later changes
 # to it are edits.
 CREATIONS_NOT_LISTED = {ActionUpdate}
+
+# The follow-up loop's own records (extensions, notices, returns): each item's timeline
+# shows them; they are workflow, not edits of the trip, and the desk lists none of them.
+LOOP_RECORDS = {DeadlineExtension, SupervisionNotice, ActionReturn}
 
 # What names a record in the list.
 LABEL_FIELDS = {
@@ -151,7 +158,7 @@ def unread_edits(trips=None) -> list[TripEdits]:
     """Unread edits of published trips (of `trips`, a queryset, if given): the trip edited
     last first, its edits oldest first."""
     trips = Trip.objects.all() if trips is None else trips
-    models_ = list(TRIP_RECORDS)
+    models_ = [model for model in TRIP_RECORDS if model not in LOOP_RECORDS]
     kinds = [
         _unread(model, trips).annotate(part=Value(i)).order_by().values_list("part")
         for i, model in enumerate(models_)
