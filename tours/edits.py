@@ -57,6 +57,10 @@ NOT_EDITS[Question] |= {"answerers"}
 # to it are edits.
 CREATIONS_NOT_LISTED = {ActionUpdate}
 
+# The follow-up loop's own records (extensions, notices, returns): each item's timeline
+# shows them; they are workflow, not edits of the trip, and the desk lists none of them.
+LOOP_RECORDS = {DeadlineExtension, SupervisionNotice, ActionReturn}
+
 # What names a record in the list.
 LABEL_FIELDS = {
     Trip: "title",
@@ -167,7 +171,7 @@ def unread_edits(trips=None) -> list[TripEdits]:
     """Unread edits of published trips (of `trips`, a queryset, if given): the trip edited
     last first, its edits oldest first."""
     trips = Trip.objects.all() if trips is None else trips
-    models_ = list(TRIP_RECORDS)
+    models_ = [model for model in TRIP_RECORDS if model not in LOOP_RECORDS]
     kinds = [
         _unread(model, trips).annotate(part=Value(i)).order_by().values_list("part")
         for i, model in enumerate(models_)

@@ -9,7 +9,15 @@ from django.utils import timezone
 from tests import factories, files
 from tests.admin_forms import form_data
 from tours import services
-from tours.models import Attachment, Placement, SignedProject, SiteVisit, Trip
+from tours.models import (
+    Attachment,
+    DeadlineExtension,
+    Placement,
+    SignedProject,
+    SiteVisit,
+    SupervisionNotice,
+    Trip,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +121,16 @@ class TestListed:
         page = desk_page(client, leader)
         assert "跟班安排：" in page and member.participant.name in page
         assert "签约项目：锂电池结构件配套项目" in page and "材料：总结会讲话" in page
+
+    def test_the_follow_up_loops_own_records_are_not_edits(self, client, leader, published):
+        action = factories.ActionItemFactory(trip=published)
+        DeadlineExtension.objects.create(
+            action=action, due_date=action.due_date.replace(year=2099), reason="用地报批"
+        )
+        SupervisionNotice.objects.create(action=action, level="red", text="请报送进展")
+        assert listed_trips(client, leader) == [published.title]  # the new item only
+        page = desk_page(client, leader)
+        assert "用地报批" not in page and "请报送进展" not in page
 
     def test_an_archived_trips_edits_stay_listed(self, client, editor, leader, published):
         edit_on_the_trip_page(client, editor, published, theme="学习营商环境改革")
