@@ -307,3 +307,36 @@ def test_a_refused_question_is_named_by_its_place_among_the_kept_ones(editor, dr
     with pytest.raises(ValidationError) as refused:
         import_writeup(user=editor, plan=plan, trip=draft)
     assert list(refused.value.message_dict) == ["question-0"]
+
+
+class TestTheOriginal:
+    def test_a_pasted_writeup_is_kept_as_an_internal_word_attachment(self, client, editor, draft):
+        from tours.models import Attachment
+
+        client.force_login(editor)
+        page = read(client, writeup_url(draft), PASSAGE)
+        assert (
+            client.post(writeup_url(draft), confirm_data(page, drop=("action",))).status_code == 302
+        )
+        original = draft.attachments.get()
+        assert original.kind == Attachment.Kind.WRITEUP and not original.is_public
+        assert original.title.startswith("原文")
+        text = "\n".join(p.text for p in Document(original.file.open()).paragraphs)
+        assert "支部建在产业链上" in text
+
+    def test_an_uploaded_word_file_is_kept_as_it_came(self, client, editor, draft):
+        document = Document()
+        for line in PASSAGE.splitlines():
+            document.add_paragraph(line)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        buffer.seek(0)
+        buffer.name = "嘉兴考察报告.docx"
+        client.force_login(editor)
+        page = client.post(writeup_url(draft), {"file": buffer})
+        assert (
+            client.post(writeup_url(draft), confirm_data(page, drop=("action",))).status_code == 302
+        )
+        original = draft.attachments.get()
+        assert original.title == "原文：嘉兴考察报告"
+        assert original.file.name.endswith(".docx")

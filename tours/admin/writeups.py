@@ -7,6 +7,7 @@ again (the reading is deterministic), applies what staff changed or dropped and 
 rest through `tours.services.writeups.import_writeup`.
 """
 
+import base64
 import datetime
 
 from django import forms
@@ -27,6 +28,7 @@ from tours.scope import scoped
 from tours.services.writeups import (
     ActionDraft,
     IndicatorDraft,
+    Original,
     PersonDraft,
     QuestionDraft,
     QuoteDraft,
@@ -41,6 +43,8 @@ from tours.writeups import extract, match_organizations, match_people, read_file
 
 PAYLOAD_MAX_AGE = 2 * 60 * 60  # two hours from reading to saving
 MAX_CHARACTERS = 100_000
+# Django reads a form's fields into memory up to 2.5 MB; the carried file stays below that.
+CARRIED_FILE_MAX_BYTES = 1_500_000
 
 
 class WriteupSourceForm(forms.Form):
@@ -391,12 +395,12 @@ class WriteupImportViews:
         form = WriteupSourceForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             text = form.cleaned_data["source_text"]
+            upload = form.cleaned_data.get("file")
             payload = {
                 "text": text,
                 "year": form.cleaned_data.get("year"),
-                "file_name": form.cleaned_data["file"].name
-                if form.cleaned_data.get("file")
-                else "",
+                "file_name": upload.name if upload else "",
+                "docx": _carried_docx(upload),
             }
             context |= self._proposals(request, trip, payload)
             context["payload"] = signing.dumps(payload, salt=_salt(request, trip), compress=True)
@@ -457,7 +461,17 @@ class WriteupImportViews:
         plan = _plan(sections)
         new_trip = TripDraft(**trip_form.cleaned_data) if trip_form is not None else None
         try:
-            saved = import_writeup(user=request.user, plan=plan, trip=trip, new_trip=new_trip)
+            saved = import_writeup(
+                user=request.user,
+                plan=plan,
+                trip=trip,
+                new_trip=new_trip,
+                original=Original(
+                    text=payload["text"],
+                    name=payload.get("file_name", ""),
+                    docx=base64.b64decode(payload["docx"]) if payload.get("docx") else None,
+                ),
+            )
         except ValidationError as invalid:
             _place_errors(invalid, sections, trip_form)
             context["save_errors"] = invalid.messages if not hasattr(invalid, "error_dict") else []
@@ -502,6 +516,17 @@ def _show_matches(extraction, sections):
     units = match_organizations(hosts, Organization.objects.all()) if hosts else {}
     for form, visit in zip(sections["visit"].forms, extraction.site_visits, strict=True):
         form.match = units.get(visit.host_organization)
+
+
+def _carried_docx(upload) -> str | None:
+    """An uploaded Word file, to keep as the original, travels with the proposals while it
+    is small enough for a form; a larger one is kept as its text."""
+    if upload is None or not upload.name.lower().endswith(".docx"):
+        return None
+    if upload.size > CARRIED_FILE_MAX_BYTES:
+        return None
+    upload.seek(0)
+    return base64.b64encode(upload.read()).decode("ascii")
 
 
 def _fill_year(extraction, year):

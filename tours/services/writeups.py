@@ -7,16 +7,19 @@ record's history saying it came from the write-up.
 """
 
 import datetime
+import io
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from people.models import Organization, Participant
 from people.scope import scope_of
-from tours.models import Indicator, Question, SiteVisit, Takeaway, Trip, TripMember
+from tours.models import Attachment, Indicator, Question, SiteVisit, Takeaway, Trip, TripMember
 from tours.scope import check_trip
 from tours.writeups import match_organizations, match_people
 
@@ -96,6 +99,15 @@ class IndicatorDraft:
 
 
 @dataclass
+class Original:
+    """The write-up itself: its text, and the Word file it came in, if it did."""
+
+    text: str
+    name: str = ""
+    docx: bytes | None = None
+
+
+@dataclass
 class WriteupPlan:
     """What staff kept, as they edited it; the lists are in the order of the text."""
 
@@ -118,10 +130,18 @@ def can_import_writeup(user, trip: Trip | None = None) -> bool:
 
 
 @transaction.atomic
-def import_writeup(*, user, plan: WriteupPlan, trip: Trip | None = None, new_trip=None) -> Trip:
+def import_writeup(
+    *,
+    user,
+    plan: WriteupPlan,
+    trip: Trip | None = None,
+    new_trip=None,
+    original: Original | None = None,
+) -> Trip:
     """Create the kept proposals in `trip` (a draft), or in a new draft trip made from
-    `new_trip` (a TripDraft). Raises ValidationError with messages keyed "<kind>-<index>"
-    (or the trip's field names) when a record does not validate; nothing is saved then."""
+    `new_trip` (a TripDraft), and keep the write-up itself as the trip's internal
+    attachment (原文). Raises ValidationError with messages keyed "<kind>-<index>" (or the
+    trip's field names) when a record does not validate; nothing is saved then."""
     if not can_import_writeup(user, trip):
         raise PermissionDenied(_("You may not import write-ups."))
     if trip is None:
@@ -189,9 +209,44 @@ def import_writeup(*, user, plan: WriteupPlan, trip: Trip | None = None, new_tri
             )
         except ValidationError as invalid:
             errors[f"action-{index}"] = invalid.messages
+    if original is not None:
+        _keep_original(trip, user, original, saved)
     if errors:
         raise ValidationError(errors)
     return trip
+
+
+def _keep_original(trip, user, original: "Original", saved):
+    """The write-up as read: the uploaded Word file, else a Word file of the text (a
+    pasted text or a .txt, which attachments do not take)."""
+    if original.docx is not None:
+        content, name = original.docx, original.name
+    else:
+        content, name = (
+            _text_as_docx(original.text),
+            f"{Path(original.name).stem or trip.title}.docx",
+        )
+    saved(
+        "original",
+        Attachment(
+            trip=trip,
+            kind=Attachment.Kind.WRITEUP,
+            title=_("Original write-up: %(name)s") % {"name": Path(name).stem},
+            file=ContentFile(content, name=name),
+            order=trip.attachments.count() + 1,
+        ),
+    )
+
+
+def _text_as_docx(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def _new_trip(user, draft: TripDraft) -> Trip:
