@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_words import permission_label
 
+from .names import ACCOUNT_PERSON, person_name
+
 PERMISSION_FIELDS = ("permissions", "user_permissions")
 
 
@@ -47,7 +49,17 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class UserAdmin(PermissionLabels, auth_admin.UserAdmin):
+    """Django's account pages with permissions named in Chinese, and each account's person
+    in Chinese order (people.names) rather than its first and last names apart."""
+
     change_password_form = PasswordChangeForm
+    list_display = ["username", "person", "email", "is_staff", "is_active"]
+    list_select_related = [ACCOUNT_PERSON]
+    search_fields = [*auth_admin.UserAdmin.search_fields, f"{ACCOUNT_PERSON}__name"]
+
+    @admin.display(description=_("name"), ordering="participant__name")
+    def person(self, obj):
+        return person_name(obj)
 
 
 @admin.register(Group)

@@ -1,6 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -12,7 +10,6 @@ from common.history import HistoryAdmin
 # Registers the admin of accounts and roles.
 from . import accounts_admin  # noqa: F401
 from .models import Organization, Participant
-from .names import ACCOUNT_PERSON, person_name
 from .scope import scope_of
 from .services import merge_organizations
 
@@ -133,20 +130,3 @@ class ParticipantAdmin(SharedRecordAdmin):
             if current is not None and current.user_id and "organization" not in readonly:
                 readonly.append("organization")
         return readonly
-
-
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class AccountAdmin(UserAdmin):
-    """Django's account pages, naming each account's person in Chinese order (people.names)
-    rather than its first and last names apart."""
-
-    list_display = ["username", "person", "email", "is_staff", "is_active"]
-    list_select_related = [ACCOUNT_PERSON]
-    search_fields = [*UserAdmin.search_fields, f"{ACCOUNT_PERSON}__name"]
-
-    @admin.display(description=gettext_lazy("name"), ordering="participant__name")
-    def person(self, obj):
-        return person_name(obj)

@@ -194,12 +194,16 @@ def action_pages(superuser):
 
 
 def data_words() -> set[str]:
-    """The words the records themselves hold: user names people chose, and what browsers
-    sent when logging in (django-axes writes "<unknown>" for what the test client leaves out)."""
+    """The words the records themselves hold: user names people chose, stored files' paths,
+    and what browsers sent when logging in (django-axes writes "<unknown>" for what the
+    test client leaves out)."""
     words = set(User.objects.values_list("username", flat=True))
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         for values in model.objects.values_list("username", "user_agent", "path_info"):
             words |= {word for value in values if value for word in re.findall(r"[A-Za-z]+", value)}
+    # A stored document's path, shown by its file field (目前：attachments/….pdf).
+    for name in Attachment.objects.values_list("file", flat=True):
+        words |= set(re.findall(r"[A-Za-z]+", name))
     return words
 
 

@@ -106,10 +106,24 @@
   document.addEventListener("input", function (event) {
     if (isRowText(event.target)) fit(event.target);
   });
+  // It shrinks back once the click that took the cursor away is over: shrinking at once
+  // would move what is under the pointer (an add-row link, say) and the click would miss it.
+  var pointerDown = false;
+  document.addEventListener("pointerdown", function () { pointerDown = true; }, true);
+  document.addEventListener("pointerup", function () { pointerDown = false; }, true);
+  function shrink(box) {
+    box.classList.remove("is-editing");
+    box.style.height = "";
+  }
   document.addEventListener("focusout", function (event) {
-    if (isRowText(event.target)) {
-      event.target.classList.remove("is-editing");
-      event.target.style.height = "";
+    var box = event.target;
+    if (!isRowText(box)) return;
+    if (!pointerDown) {
+      shrink(box);
+      return;
     }
+    document.addEventListener("pointerup", function () {
+      setTimeout(function () { if (document.activeElement !== box) shrink(box); }, 0);
+    }, {once: true, capture: true});
   });
 })();

@@ -50,6 +50,7 @@ class TestSectionIndex:
         response = client.get(change_url(trip))
         assert section_index(response) == (
             "基本信息 · 团员 0 · 行程 3 · 问题清单 1 · 对标 0 · 收获 2 · 落实事项 0"
+            " · 跟班安排 0 · 签约项目 0 · 材料 0"
         )
 
     def test_no_section_is_folded_shut(self, client, editor, trip):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from people.models import Organization, Participant
@@ -100,7 +101,7 @@ class Placement(TripPart):
     )
     host_organization = models.ForeignKey(
         Organization,
-        verbose_name=_("host unit"),
+        verbose_name=pgettext_lazy("placement", "host unit"),
         on_delete=models.PROTECT,
         related_name="placements",
     )
