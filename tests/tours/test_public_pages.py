@@ -357,6 +357,13 @@ class TestTagsFeedSitemap:
         titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
         assert "公开的考察" in titles and "草稿考察" not in titles
 
+    def test_a_trips_summary_reaches_feed_readers_as_text_not_markup(self, client):
+        factories.TripFactory(summary="对标<script>alert(1)</script>三角镇\n第二段")
+        feed = ET.fromstring(client.get("/feed/").content)
+        summary = next(feed.iter("{http://www.w3.org/2005/Atom}summary")).text
+        assert "<script>" not in summary
+        assert summary == "对标&lt;script&gt;alert(1)&lt;/script&gt;三角镇<br>第二段"
+
     def test_sitemap_lists_public_trips_only(self, client):
         public = factories.TripFactory()
         draft = factories.TripFactory(status="draft")

@@ -36,7 +36,8 @@ class LatestTripsFeed(Feed):
         return trip.title
 
     def item_description(self, trip):
-        return trip.summary or trip.theme
+        """HTML, as Atom's summary is typed: the summary is text, escaped, its lines kept."""
+        return linebreaksbr(trip.summary or trip.theme, autoescape=True)
 
     def item_pubdate(self, trip):
         return trip.published_at
