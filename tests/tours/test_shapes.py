@@ -279,6 +279,13 @@ class TestCampaignPage:
         assert "安吉县考察点" in html and "德清县考察点" in html
         assert "余村把闲置农房统一收储" in html and "五四村把县里已有的数据" in html
 
+    def test_one_map_shades_the_provinces_of_the_public_visits(self, client, campaign):
+        response = client.get(campaign.get_absolute_url())
+        assert 'data-chart="provinces"' in response.content.decode()
+        assert response.context["map_data"] == {
+            "provinces": [{"name": "浙江", "value": 2, "province": "浙江省"}]
+        }
+
     def test_a_draft_delegation_stays_out(self, client, campaign):
         html = page(client, campaign.get_absolute_url())
         assert "明达镇考察组赴桐乡" not in html

@@ -1,12 +1,14 @@
 """Pages that look across trips: search, host organizations, campaigns and insights."""
 
+from collections import Counter
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 
 from people.models import Organization
 from tours.caching import cached_public_page
-from tours.insights import build_insights
+from tours.insights import build_insights, map_region
 from tours.models import Campaign, Photo, SiteVisit, Takeaway, TripMember
 from tours.public.views import public_trips, with_public_places
 from tours.reports import SECTION_KINDS, sections_of
@@ -111,6 +113,7 @@ def campaign_detail(request, pk):
             "trips": trips,
             "visits": visits,
             "places": _places(visits),
+            "map_data": {"provinces": province_counts(visits)},
             "sections": sections_of(takeaways),
             "figures": {
                 "delegations": len(trips),
@@ -120,6 +123,15 @@ def campaign_detail(request, pk):
             },
         },
     )
+
+
+def province_counts(visits) -> list[dict]:
+    """The visits per province, as the map on the insights page draws them."""
+    counts = Counter(visit.province for visit in visits if visit.province)
+    return [
+        {"name": map_region(province), "value": count, "province": province}
+        for province, count in counts.most_common()
+    ]
 
 
 def _places(visits) -> list[str]:
