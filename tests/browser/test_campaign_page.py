@@ -6,9 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_public_site import has_horizontal_overflow, record_foreign_requests
-from tests.tours.test_shapes import campaign  # noqa: F401  (the fixture)
+from tests.tours.test_shapes import build_campaign
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def campaign():
+    return build_campaign()
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -17,7 +22,7 @@ def test_the_campaign_page_draws_its_map_and_fits_the_screen(
     campaign,
     page_at,
     screenshot,
-    width,  # noqa: F811
+    width,
 ):
     page = page_at(width)
     foreign = record_foreign_requests(page, live_server)

@@ -243,6 +243,10 @@ class TestPublishing:
 
 @pytest.fixture
 def campaign():
+    return build_campaign()
+
+
+def build_campaign():
     """A campaign of two public township delegations and one still in draft."""
     campaign = Campaign.objects.create(
         title="乡镇党委书记赴浙江学习“千万工程”经验活动", year=2024, summary="分三批赴湖州、嘉兴。"
