@@ -40,6 +40,18 @@ def draft(editor):
     )
 
 
+def word_file(name, text=PASSAGE):
+    """A .docx upload of `text`, a paragraph per line."""
+    document = Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
+
+
 def writeup_url(trip=None):
     if trip is None:
         return reverse("admin:tours_trip_writeup_new")
@@ -96,13 +108,7 @@ class TestReading:
         assert 'name="quote-0-keep"' in body and "checked" in body
 
     def test_a_word_file_is_read_like_pasted_text(self, client, editor, draft):
-        document = Document()
-        for line in PASSAGE.splitlines():
-            document.add_paragraph(line)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        buffer.seek(0)
-        buffer.name = "考察报告.docx"
+        buffer = word_file("考察报告.docx")
         client.force_login(editor)
         page = client.post(writeup_url(draft), {"file": buffer})
         assert "payload" in page.context
@@ -325,13 +331,7 @@ class TestTheOriginal:
         assert "支部建在产业链上" in text
 
     def test_an_uploaded_word_file_is_kept_as_it_came(self, client, editor, draft):
-        document = Document()
-        for line in PASSAGE.splitlines():
-            document.add_paragraph(line)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        buffer.seek(0)
-        buffer.name = "嘉兴考察报告.docx"
+        buffer = word_file("嘉兴考察报告.docx")
         client.force_login(editor)
         page = client.post(writeup_url(draft), {"file": buffer})
         assert (
