@@ -77,10 +77,16 @@ def overdue_condition() -> Q:
     return Q(status__in=ActionItem.OPEN_STATUSES, due_date__lt=timezone.localdate())
 
 
+def follow_up_model(relation: str):
+    """A follow-up record's model by the item's reverse relation ("extensions", "notices",
+    "returns"): tours/models/followup.py builds on this module, never the other way."""
+    return ActionItem._meta.get_field(relation).related_model
+
+
 def attention_condition(attention: str) -> Q:
     """What makes an item need a kind of attention on the leaders' and owners' pages."""
-    from .followup import DeadlineExtension, SupervisionNotice
-
+    DeadlineExtension = follow_up_model("extensions")
+    SupervisionNotice = follow_up_model("notices")
     Attention = ActionItem.Attention
     if attention == Attention.AWAITING_VERIFICATION:
         return Q(status=ActionItem.Status.DONE)
@@ -150,15 +156,12 @@ class ActionItemQuerySet(TripContentQuerySet):
         """Annotate what the ledger and the follow-up report show of each item's loop, in
         subqueries (no row multiplies): `latest_update_progress`, `notice_count`,
         `latest_notice_at`, `latest_notice_level`, `return_count`, `latest_return_at`."""
-        from .followup import ActionReturn, SupervisionNotice
-
+        notice_model, return_model = follow_up_model("notices"), follow_up_model("returns")
         updates = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by(
             "-date", "-created_at", "-id"
         )
-        notices = SupervisionNotice.objects.filter(action=OuterRef("pk")).order_by(
-            "-issued_at", "-id"
-        )
-        returns = ActionReturn.objects.filter(action=OuterRef("pk")).order_by("-returned_at", "-id")
+        notices = notice_model.objects.filter(action=OuterRef("pk")).order_by("-issued_at", "-id")
+        returns = return_model.objects.filter(action=OuterRef("pk")).order_by("-returned_at", "-id")
 
         def count(rows):
             counted = rows.order_by().values("action").annotate(n=Count("pk")).values("n")
