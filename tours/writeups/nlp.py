@@ -56,14 +56,14 @@ def to_simplified(text: str) -> str:
 @functools.cache
 def _tokenizer_unlocked():
     import jieba
-    import jieba.posseg
 
+    from . import posseg
     from .gazetteer import gazetteer
 
     jieba.setLogLevel(logging.WARNING)
     base = jieba.Tokenizer()
     base.initialize()
-    tokenizer = jieba.posseg.POSTokenizer(base)
+    tokenizer = posseg.POSTokenizer(base)
     places = set()
     for name in gazetteer().names():
         # A short name that is an everyday word (和平, 复兴, 红旗) is a place only in full.
