@@ -325,7 +325,8 @@ def place_mentions(doc: Document, words) -> list[Mention]:
         for word, flag, offset in words
         if flag == "ns" and word in names
     ]
-    unambiguous = [m.candidates[0] for m in mentions if len(m.candidates) == 1]
+    # Each division once: a long text names the same ones again and again.
+    unambiguous = list(dict.fromkeys(m.candidates[0] for m in mentions if len(m.candidates) == 1))
     for mention in mentions:
         if len(mention.candidates) == 1:
             mention.division = mention.candidates[0]
@@ -352,18 +353,16 @@ def corroborated(mentions: list[Mention]) -> list[Mention]:
     """A county named only by its short form (高平 in 高平化工园区) is a place when the text
     names it in full too, or its province or city."""
     table = gazetteer()
+    # Each (division, named in full) once: a long text names the same ones again and again.
+    named_as = dict.fromkeys((m.division, table.is_full_name(m.name)) for m in mentions)
     kept = []
     for mention in mentions:
         division = mention.division
         if division.level == DISTRICT and not table.is_full_name(mention.name):
             named = any(
-                (other.division == division and table.is_full_name(other.name))
-                or (
-                    other.division != division
-                    and division.within(other.division)
-                    and other.division.level < DISTRICT
-                )
-                for other in mentions
+                (other == division and full)
+                or (other != division and division.within(other) and other.level < DISTRICT)
+                for other, full in named_as
             )
             if not named:
                 continue
@@ -437,14 +436,19 @@ def places(doc: Document, mentions: list[Mention], home: Division | None) -> lis
     """
     visited: list[tuple[Division, Mention]] = []
     quoted = _quoted_ranges(doc)
-    outside = {m.division for m in mentions if not _inside(m.start, quoted)}
+    outside = set()
+    for m in mentions:
+        if m.division not in outside and not _inside(m.start, quoted):
+            outside.add(m.division)
+    seen = set()
     for mention in mentions:
         division = mention.division
         if home and (home.within(division) or division.within(home)):
             continue
         if division not in outside:  # only in a slogan: “接轨上海、融入长三角”
             continue
-        if division not in [d for d, _ in visited]:
+        if division not in seen:
+            seen.add(division)
             visited.append((division, mention))
     result = []
     for division, mention in visited:
@@ -610,10 +614,13 @@ def people(doc: Document) -> tuple[list[Person], list[PersonMention]]:
     titled = {m.start for m in mentions}
     for name in found:
         for sentence in doc.sentences:
-            for hit in re.finditer(re.escape(name), sentence.text):
-                start = sentence.start + hit.start()
+            # Every occurrence, left to right, none overlapping the one before.
+            at = sentence.text.find(name)
+            while at >= 0:
+                start = sentence.start + at
                 if start not in titled:
                     mentions.append(PersonMention(name, start, start + len(name)))
+                at = sentence.text.find(name, at + len(name))
     mentions.sort(key=lambda m: m.start)
     return list(found.values()), mentions
 
