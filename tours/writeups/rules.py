@@ -9,6 +9,7 @@ The rules are written for the structures of the genre, never for one text: the c
 tests/writeups/corpus/ measures them (bench/writeups.py).
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -85,6 +86,21 @@ def source(doc: Document, start: int, end: int) -> Source:
 
 def sentence_source(doc: Document, sentence: Sentence) -> Source:
     return source(doc, sentence.start, sentence.end)
+
+
+class ByOffset:
+    """Mentions found by where they start, in their own order, without a scan per sentence."""
+
+    def __init__(self, mentions):
+        self._order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._starts = [mentions[i].start for i in self._order]
+        self._mentions = mentions
+
+    def between(self, start: int, end: int) -> list:
+        """The mentions starting at start ≤ offset < end, in the list's order."""
+        low = bisect.bisect_left(self._starts, start)
+        high = bisect.bisect_left(self._starts, end)
+        return [self._mentions[i] for i in sorted(self._order[low:high])]
 
 
 def chinese_number(text: str) -> int | None:
@@ -717,9 +733,10 @@ def quotes(doc: Document, mentions: list[PersonMention], people_found: list[Pers
     questions of a question list go to the questions instead."""
     titles = {p.name: p.title for p in people_found}
     result, asked = [], []
+    by_offset = ByOffset(mentions)
     for sentence in doc.sentences:
         text = sentence.text
-        names = [(m.name, m.start) for m in mentions if sentence.start <= m.start < sentence.end]
+        names = [(m.name, m.start) for m in by_offset.between(sentence.start, sentence.end)]
         for start, end in quote_spans(text):
             inner = text[start + 1 : end - 1]
             chinese = len(re.findall(rf"[{CJK}]", inner))
@@ -1101,6 +1118,7 @@ def site_visits(doc, mentions, home, people_mentions, people_found, trip_year) -
         return visit
 
     _minutes_meeting(doc, add)
+    people_by_offset = ByOffset(people_mentions)
     for sentence in doc.sentences:
         text = sentence.text
         masked = sentence.masked
@@ -1110,7 +1128,7 @@ def site_visits(doc, mentions, home, people_mentions, people_found, trip_year) -
         if "\t" in text:
             _table_visit(doc, sentence, add, by_person)
             continue
-        names_here = [m for m in people_mentions if sentence.start <= m.start < sentence.end]
+        names_here = people_by_offset.between(sentence.start, sentence.end)
         for ceremony in _CEREMONY.finditer(masked):
             where = _CEREMONY_PLACE.search(masked)
             held = re.search(r"召开|举行|举办|参加|组织|开展", masked)
