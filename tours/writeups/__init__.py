@@ -7,7 +7,7 @@
 creates them through the services as draft content. See docs/architecture.md.
 """
 
-from . import rules
+from . import nlp, rules
 from .matching import match_organizations, match_people
 from .reading import read_docx, read_file, read_text
 from .text import Document
@@ -46,7 +46,11 @@ __all__ = [
 
 def extract(text: str) -> Extraction:
     """Propose a trip's records from the text of its write-up (simplified or traditional)."""
-    doc = Document(text)
+    with nlp.memo():
+        return _extract(Document(text))
+
+
+def _extract(doc: Document) -> Extraction:
     headline, headline_source = rules.title(doc)
     if headline_source:
         doc.start_at(doc.paragraph_at(headline_source.start).index)

@@ -6,11 +6,39 @@ The administrative divisions are added to jieba's dictionary as place words (ns)
 segmentation keeps 泗阳县 or 梁平 whole and tags them as places.
 """
 
+import contextlib
+import contextvars
 import functools
 import logging
 import threading
 
 _lock = threading.RLock()
+# Results of cut() and keywords() kept while one text is read (see memo()).
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("writeups_memo", default=None)
+
+
+@contextlib.contextmanager
+def memo():
+    """Within this block, segmenting a text already segmented reuses the first result.
+
+    The rules segment the same clause more than once (a sentence, then its clauses for each
+    rule that reads them), and a long write-up repeats phrases. The results are pure functions
+    of the text, so this changes nothing but the time; they are dropped at the block's end, so
+    memory stays bounded by one text and a request never sees another's work."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _memoised(key, compute):
+    cache = _memo.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 @functools.cache
@@ -28,14 +56,14 @@ def to_simplified(text: str) -> str:
 @functools.cache
 def _tokenizer_unlocked():
     import jieba
-    import jieba.posseg
 
+    from . import posseg
     from .gazetteer import gazetteer
 
     jieba.setLogLevel(logging.WARNING)
     base = jieba.Tokenizer()
     base.initialize()
-    tokenizer = jieba.posseg.POSTokenizer(base)
+    tokenizer = posseg.POSTokenizer(base)
     places = set()
     for name in gazetteer().names():
         # A short name that is an everyday word (和平, 复兴, 红旗) is a place only in full.
@@ -64,7 +92,10 @@ def place_names() -> frozenset[str]:
 
 def cut(text: str) -> list[tuple[str, str]]:
     """(word, flag) pairs: nr person, ns place, nt organisation, v verb, n noun…"""
-    return [(pair.word, pair.flag) for pair in tokenizer().cut(text)]
+    pairs = _memoised(
+        ("cut", text), lambda: tuple((pair.word, pair.flag) for pair in tokenizer().cut(text))
+    )
+    return list(pairs)
 
 
 def is_word(text: str) -> bool:
@@ -103,7 +134,11 @@ def keywords(text: str, count: int = 3) -> list[str]:
     """The words of `text` that say most about it (jieba's TF-IDF), as suggested tags."""
     with _lock:
         extractor = _keywords_unlocked()
-    return extractor.extract_tags(text, topK=count, allowPOS=("n", "vn", "nz", "l"))
+    tags = _memoised(
+        ("keywords", text, count),
+        lambda: tuple(extractor.extract_tags(text, topK=count, allowPOS=("n", "vn", "nz", "l"))),
+    )
+    return list(tags)
 
 
 def warm_up():

@@ -9,6 +9,7 @@ The rules are written for the structures of the genre, never for one text: the c
 tests/writeups/corpus/ measures them (bench/writeups.py).
 """
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -85,6 +86,21 @@ def source(doc: Document, start: int, end: int) -> Source:
 
 def sentence_source(doc: Document, sentence: Sentence) -> Source:
     return source(doc, sentence.start, sentence.end)
+
+
+class ByOffset:
+    """Mentions found by where they start, in their own order, without a scan per sentence."""
+
+    def __init__(self, mentions):
+        self._order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._starts = [mentions[i].start for i in self._order]
+        self._mentions = mentions
+
+    def between(self, start: int, end: int) -> list:
+        """The mentions starting at start ≤ offset < end, in the list's order."""
+        low = bisect.bisect_left(self._starts, start)
+        high = bisect.bisect_left(self._starts, end)
+        return [self._mentions[i] for i in sorted(self._order[low:high])]
 
 
 def chinese_number(text: str) -> int | None:
@@ -325,7 +341,8 @@ def place_mentions(doc: Document, words) -> list[Mention]:
         for word, flag, offset in words
         if flag == "ns" and word in names
     ]
-    unambiguous = [m.candidates[0] for m in mentions if len(m.candidates) == 1]
+    # Each division once: a long text names the same ones again and again.
+    unambiguous = list(dict.fromkeys(m.candidates[0] for m in mentions if len(m.candidates) == 1))
     for mention in mentions:
         if len(mention.candidates) == 1:
             mention.division = mention.candidates[0]
@@ -352,18 +369,16 @@ def corroborated(mentions: list[Mention]) -> list[Mention]:
     """A county named only by its short form (高平 in 高平化工园区) is a place when the text
     names it in full too, or its province or city."""
     table = gazetteer()
+    # Each (division, named in full) once: a long text names the same ones again and again.
+    named_as = dict.fromkeys((m.division, table.is_full_name(m.name)) for m in mentions)
     kept = []
     for mention in mentions:
         division = mention.division
         if division.level == DISTRICT and not table.is_full_name(mention.name):
             named = any(
-                (other.division == division and table.is_full_name(other.name))
-                or (
-                    other.division != division
-                    and division.within(other.division)
-                    and other.division.level < DISTRICT
-                )
-                for other in mentions
+                (other == division and full)
+                or (other != division and division.within(other) and other.level < DISTRICT)
+                for other, full in named_as
             )
             if not named:
                 continue
@@ -437,14 +452,19 @@ def places(doc: Document, mentions: list[Mention], home: Division | None) -> lis
     """
     visited: list[tuple[Division, Mention]] = []
     quoted = _quoted_ranges(doc)
-    outside = {m.division for m in mentions if not _inside(m.start, quoted)}
+    outside = set()
+    for m in mentions:
+        if m.division not in outside and not _inside(m.start, quoted):
+            outside.add(m.division)
+    seen = set()
     for mention in mentions:
         division = mention.division
         if home and (home.within(division) or division.within(home)):
             continue
         if division not in outside:  # only in a slogan: “接轨上海、融入长三角”
             continue
-        if division not in [d for d, _ in visited]:
+        if division not in seen:
+            seen.add(division)
             visited.append((division, mention))
     result = []
     for division, mention in visited:
@@ -610,10 +630,13 @@ def people(doc: Document) -> tuple[list[Person], list[PersonMention]]:
     titled = {m.start for m in mentions}
     for name in found:
         for sentence in doc.sentences:
-            for hit in re.finditer(re.escape(name), sentence.text):
-                start = sentence.start + hit.start()
+            # Every occurrence, left to right, none overlapping the one before.
+            at = sentence.text.find(name)
+            while at >= 0:
+                start = sentence.start + at
                 if start not in titled:
                     mentions.append(PersonMention(name, start, start + len(name)))
+                at = sentence.text.find(name, at + len(name))
     mentions.sort(key=lambda m: m.start)
     return list(found.values()), mentions
 
@@ -710,9 +733,10 @@ def quotes(doc: Document, mentions: list[PersonMention], people_found: list[Pers
     questions of a question list go to the questions instead."""
     titles = {p.name: p.title for p in people_found}
     result, asked = [], []
+    by_offset = ByOffset(mentions)
     for sentence in doc.sentences:
         text = sentence.text
-        names = [(m.name, m.start) for m in mentions if sentence.start <= m.start < sentence.end]
+        names = [(m.name, m.start) for m in by_offset.between(sentence.start, sentence.end)]
         for start, end in quote_spans(text):
             inner = text[start + 1 : end - 1]
             chinese = len(re.findall(rf"[{CJK}]", inner))
@@ -1094,6 +1118,7 @@ def site_visits(doc, mentions, home, people_mentions, people_found, trip_year) -
         return visit
 
     _minutes_meeting(doc, add)
+    people_by_offset = ByOffset(people_mentions)
     for sentence in doc.sentences:
         text = sentence.text
         masked = sentence.masked
@@ -1103,7 +1128,7 @@ def site_visits(doc, mentions, home, people_mentions, people_found, trip_year) -
         if "\t" in text:
             _table_visit(doc, sentence, add, by_person)
             continue
-        names_here = [m for m in people_mentions if sentence.start <= m.start < sentence.end]
+        names_here = people_by_offset.between(sentence.start, sentence.end)
         for ceremony in _CEREMONY.finditer(masked):
             where = _CEREMONY_PLACE.search(masked)
             held = re.search(r"召开|举行|举办|参加|组织|开展", masked)
