@@ -276,7 +276,10 @@ class ActionItemAdmin(ActionLedgerMixin, IndexedSearchMixin, TripPartAdmin):
         if obj is None or not obj.is_cancelled:
             return fieldsets
         # Read-only (WORKFLOW_FIELDS): cancel_action alone writes them.
-        cancelled = (_("Cancelled"), {"fields": [("cancelled_at", "cancelled_by"), "cancel_reason"]})
+        cancelled = (
+            _("Cancelled"),
+            {"fields": [("cancelled_at", "cancelled_by"), "cancel_reason"]},
+        )
         return [*fieldsets[:2], cancelled, *fieldsets[2:]]
 
     @admin.display(description=_("warning"), ordering="warning")
