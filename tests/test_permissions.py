@@ -153,6 +153,7 @@ TABLE = [
     ("/review/actions/{mine}/close/", LEADERS_POST),
     ("/review/actions/{mine}/return/", LEADERS_POST),
     ("/review/actions/{mine}/notice/", LEADERS_POST),
+    ("/review/actions/{mine}/cancel/", LEADERS_POST),
     ("/review/actions/{mine}/subtasks/", LEADERS_POST),
     ("/review/actions/?attention=extension", LEADERS),
     ("/review/extensions/{extension}/decide/", LEADERS_POST),

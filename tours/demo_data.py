@@ -497,7 +497,7 @@ INSTRUCTIONS = [
 #   notice level text         a leader issues a reminder or a supervision notice
 #   ack                       the owner acknowledges the latest notice
 #   close                     a leader verifies and closes the done item (审结销号)
-#   cancel                    the item is dropped (中止)
+#   cancel reason             a leader cancels the open item (取消), saying why
 ACTIONS = [
     {
         "title": "绘制我区主导产业链图谱，建立目标企业库",
@@ -892,7 +892,7 @@ ACTIONS = [
             (10, "sign"),
             (20, "update", 10, "完成全镇农文旅资源调查，形成规划编制工作方案。"),
             # Folded into the district's own plan, which covers the town.
-            (30, "cancel"),
+            (30, "cancel", "并入全区农文旅融合发展规划统一编制，本事项中止。"),
         ],
     },
     {

@@ -278,6 +278,28 @@ def action_returned(action, *, comment, by):
     )
 
 
+def action_cancelled(items, *, reason, by):
+    """Tell the responsible units that a leader cancelled an item, with the open sub-tasks
+    in `items` after it, and why: each address hears once, of the first item it answers for."""
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("A leader cancelled this action item: it takes no more progress reports.")]
+    lines.append(reason)
+    told, sent = set(), 0
+    for action in items:
+        to = [address for address in owner_addresses(action) if address not in told]
+        if not to:
+            continue
+        told.update(to)
+        sent += _follow_up_mail(
+            action,
+            to,
+            _subject(_("Cancelled: %(title)s"), action),
+            lines,
+            reverse("tours:my-action", args=[action.pk]),
+        )
+    return sent
+
+
 def extension_requested(extension):
     action = extension.action
     with translation.override(settings.LANGUAGE_CODE):

@@ -87,6 +87,7 @@ urlpatterns = [
     path("review/actions/<int:pk>/close/", followup.action_close, name="review-action-close"),
     path("review/actions/<int:pk>/return/", followup.action_return, name="review-action-return"),
     path("review/actions/<int:pk>/notice/", followup.action_notice, name="review-action-notice"),
+    path("review/actions/<int:pk>/cancel/", followup.action_cancel, name="review-action-cancel"),
     path(
         "review/actions/<int:pk>/subtasks/", followup.action_subtask, name="review-action-subtask"
     ),

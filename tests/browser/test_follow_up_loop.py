@@ -131,3 +131,33 @@ def test_an_instructions_handling_reads_on_a_phone(live_server, item, leader, pa
     expect(page.get_by_role("link", name=ITEM)).to_be_visible()
     assert not has_horizontal_overflow(page)
     screenshot(page, "loop-instruction-375")
+
+
+def test_a_leader_cancels_an_item_only_after_confirming(live_server, item, page_at):
+    desk = page_at(1280)
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        if len(questions) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    desk.on("dialog", answer)
+    sign_in(desk, live_server, "leader")
+    desk.goto(live_server.url + f"/review/actions/{item.pk}/")
+    desk.get_by_label("取消原因").fill("并入全区产业链图谱统一编制")
+    desk.locator("#cancel").get_by_role("button", name="取消事项").click()
+    # Dismissed: nothing is sent, the reason is still in its box.
+    desk.wait_for_timeout(500)
+    expect(desk.get_by_label("取消原因")).to_have_value("并入全区产业链图谱统一编制")
+    item.refresh_from_db()
+    assert item.status == ActionItem.Status.NOT_STARTED
+
+    desk.locator("#cancel").get_by_role("button", name="取消事项").click()
+    expect(desk.locator(".timeline")).to_contain_text("并入全区产业链图谱统一编制")
+    expect(desk.locator("#cancel")).to_have_count(0)
+    assert questions == ["确认取消该事项？取消后不再接受进展报送。"] * 2
+    item.refresh_from_db()
+    assert item.status == ActionItem.Status.CANCELLED

@@ -290,6 +290,39 @@ class TestWhatTheActionPageNeverShows:
         assert leader.username not in body
 
 
+class TestACancelledItemsPage:
+    REASON = "内部原因：并入全区农文旅融合发展规划统一编制"
+
+    @pytest.fixture
+    def cancelled(self, leader, owner):
+        import time_machine
+
+        from tours.services import cancel_action, post_action_update
+
+        action = factories.ActionItemFactory(
+            title="编制屏锦镇农文旅融合发展规划",
+            owner_organization=owner.participant.organization,
+            due_date=datetime.date(2024, 6, 30),
+            created_at=at(2024, 3, 12, 2),
+        )
+        with time_machine.travel(at(2024, 4, 1, 2), tick=False):
+            post_action_update(action=action, user=owner, progress=10, note="完成资源调查。")
+        with time_machine.travel(at(2024, 4, 20, 17), tick=False):  # 4月21日 in Beijing
+            cancel_action(action=action, user=leader, reason=self.REASON)
+        return action
+
+    def test_the_timeline_ends_in_cancelled_with_its_day(self, client, cancelled):
+        timeline = page(client, cancelled).split('class="public-timeline"')[1]
+        assert timeline.index("完成资源调查。") < timeline.index("<strong>已取消</strong>")
+        assert 'datetime="2024-04-21">2024年4月21日</time> <strong>已取消</strong>' in timeline
+
+    def test_the_reason_and_who_cancelled_stay_internal(self, client, cancelled, leader):
+        body = page(client, cancelled)
+        assert self.REASON not in body
+        assert "并入全区" not in body
+        assert leader.username not in body
+
+
 class TestOnlyPublicItemsHaveAPage:
     def test_a_private_item_is_404(self, client, followed):
         ActionItem.objects.filter(pk=followed.pk).update(is_public=False)

@@ -77,3 +77,18 @@ def test_view_on_site_links_a_draft_to_its_preview(client, editor, demo):
     draft = Trip.objects.filter(status="draft").first()
     page = client.get(reverse("admin:tours_trip_change", args=[draft.pk])).content.decode()
     assert reverse("tours:trip-preview", args=[draft.pk]) in page
+
+
+def test_a_cancelled_items_admin_page_shows_when_who_and_why_read_only(client, editor, leader):
+    from tests import factories
+    from tours.services import cancel_action
+
+    action = factories.ActionItemFactory(title="编制屏锦镇农文旅融合发展规划")
+    cancel_action(action=action, user=leader, reason="并入全区规划统一编制")
+    client.force_login(editor)
+    response = client.get(reverse("admin:tours_actionitem_change", args=[action.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "取消原因" in page and "并入全区规划统一编制" in page
+    assert 'name="cancel_reason"' not in page
+    assert 'name="status"' not in page

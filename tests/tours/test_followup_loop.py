@@ -15,6 +15,7 @@ from tours.services import (
     acknowledge_action,
     acknowledge_notice,
     add_subtask,
+    cancel_action,
     close_action,
     create_action,
     decide_extension,
@@ -251,6 +252,165 @@ class TestVerifyingAndReturning:
         done(mine, owner)
         with pytest.raises(PermissionDenied):
             return_action(action=mine, user=stranger, comment="退回")
+
+
+class TestCancelling:
+    REASON = "并入全区农文旅融合发展规划统一编制"
+
+    def stranger(self):
+        from django.contrib.auth.models import Group
+
+        user = factories.UserFactory(is_staff=True)
+        user.groups.add(Group.objects.get(name="审阅人"))
+        return factories.act_for(user, factories.OrganizationFactory(name="中共万州区委组织部"))
+
+    def test_a_leader_cancels_an_open_item_with_the_reason_on_record(self, mine, leader, owner):
+        post_action_update(action=mine, user=owner, progress=10, note="完成资源调查")
+        cancel_action(action=mine, user=leader, reason=f"  {self.REASON}  ")
+        mine.refresh_from_db()
+        assert mine.status == Status.CANCELLED
+        assert (mine.cancel_reason, mine.cancelled_by) == (self.REASON, leader)
+        assert mine.cancelled_at == NOON
+        record = mine.history.first()
+        assert record.history_change_reason == f"已取消：{self.REASON}"
+        assert record.history_user == leader
+
+    def test_the_owners_are_told_why_by_e_mail(self, mine, leader, owner):
+        owner.email = "owner@example.cn"
+        owner.save()
+        mail.outbox.clear()
+        cancel_action(action=mine, user=leader, reason=self.REASON)
+        assert [m.to for m in mail.outbox] == [["owner@example.cn"]]
+        assert mail.outbox[0].subject == f"事项已取消：{mine.title}"
+        assert self.REASON in mail.outbox[0].body
+        assert f"/my-actions/{mine.pk}/" in mail.outbox[0].body
+
+    def test_a_cancelled_item_takes_no_more_progress(self, mine, leader, owner):
+        cancel_action(action=mine, user=leader, reason=self.REASON)
+        with pytest.raises(ValidationError, match="已取消"):
+            post_action_update(action=mine, user=owner, progress=20, note="继续推进")
+
+    def test_its_timeline_ends_with_the_cancellation_and_its_reason(self, mine, leader, owner):
+        from tours.models.followup import timeline
+
+        post_action_update(action=mine, user=owner, progress=10, note="完成资源调查")
+        with time_machine.travel(NOON + datetime.timedelta(days=3), tick=False):
+            cancel_action(action=mine, user=leader, reason=self.REASON)
+        mine.refresh_from_db()
+        entries = timeline(mine, updates=mine.updates.all(), returns=[], extensions=[], notices=[])
+        last = entries[-1]
+        assert (last.kind, last.label, last.text) == ("cancelled", "已取消", self.REASON)
+        assert last.who == leader
+        assert last.shown_day == TODAY + datetime.timedelta(days=3)
+
+    def test_its_open_sub_tasks_are_cancelled_with_it_and_a_done_one_stays_done(
+        self, mine, leader, owner
+    ):
+        unit = owner.participant.organization
+        first, second, _third = (
+            add_subtask(action=mine, user=leader, title=t, owner_organization=unit)
+            for t in ("资源调查", "规划编制", "专家评审")
+        )
+        done(first, owner)
+        post_action_update(action=second, user=owner, progress=40, note="初稿")
+        cancel_action(action=mine, user=leader, reason=self.REASON)
+        statuses = dict(mine.subtasks.values_list("title", "status"))
+        assert statuses == {
+            "资源调查": Status.DONE,
+            "规划编制": Status.CANCELLED,
+            "专家评审": Status.CANCELLED,
+        }
+        second.refresh_from_db()
+        assert (second.cancel_reason, second.cancelled_by) == (self.REASON, leader)
+        assert second.history.first().history_change_reason == f"已取消：{self.REASON}"
+
+    def test_a_cancelled_sub_task_leaves_its_parents_progress(self, mine, leader, owner):
+        unit = owner.participant.organization
+        kept, dropped = (
+            add_subtask(action=mine, user=leader, title=t, owner_organization=unit, weight=w)
+            for t, w in (("资源调查", 1), ("规划编制", 3))
+        )
+        done(kept, owner)
+        mine.refresh_from_db()
+        assert mine.progress == 25
+        cancel_action(action=dropped, user=leader, reason=self.REASON)
+        mine.refresh_from_db()
+        # The one sub-task still counted is done, so the parent is done and awaits 销号.
+        assert (mine.status, mine.progress) == (Status.DONE, 100)
+
+    def test_a_waiting_request_for_more_time_is_refused_with_the_item(self, mine, leader, owner):
+        extension = request_extension(
+            action=mine, user=owner, due_date=TODAY + datetime.timedelta(60), reason="资金未到位"
+        )
+        cancel_action(action=mine, user=leader, reason=self.REASON)
+        extension.refresh_from_db()
+        assert extension.status == DeadlineExtension.Status.REFUSED
+        assert (extension.decided_by, extension.comment) == (leader, "该事项已取消。")
+        assert not ActionItem.objects.needing("extension").exists()
+
+    def test_the_last_item_of_an_instruction_cancelled_sends_the_completion_report(
+        self, leader, owner, django_capture_on_commit_callbacks
+    ):
+        instruction = factories.InstructionFactory(
+            author=factories.ParticipantFactory(name="钱正华", email="qian@example.cn")
+        )
+        unit = owner.participant.organization
+        closed, dropped = (
+            factories.ActionItemFactory(
+                trip=instruction.trip, source_instruction=instruction, owner_organization=unit
+            )
+            for _ in range(2)
+        )
+        close_action(action=done(closed, owner), user=leader)
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel_action(action=dropped, user=leader, reason=self.REASON)
+        instruction.refresh_from_db()
+        assert instruction.feedback_sent_at is not None
+
+    def test_a_reason_is_required_on_its_field(self, mine, leader):
+        with pytest.raises(ValidationError) as error:
+            cancel_action(action=mine, user=leader, reason="  ")
+        assert error.value.message_dict == {"reason": ["请说明取消该事项的原因。"]}
+        mine.refresh_from_db()
+        assert mine.status == Status.NOT_STARTED
+
+    @pytest.mark.parametrize(
+        "reach, message",
+        [
+            ("done", "该事项已完成，不能取消：请审核后销号，或退回重办。"),
+            ("closed", "该事项已销号，不能取消。"),
+            ("cancelled", "该事项已经取消。"),
+        ],
+    )
+    def test_only_an_open_item_is_cancelled(self, mine, leader, owner, reach, message):
+        done(mine, owner)
+        if reach == "closed":
+            close_action(action=mine, user=leader)
+        if reach == "cancelled":
+            return_action(action=mine, user=leader, comment="重办")
+            cancel_action(action=mine, user=leader, reason=self.REASON)
+        status = ActionItem.objects.get(pk=mine.pk).status
+        mail.outbox.clear()
+        with pytest.raises(ValidationError) as error:
+            cancel_action(action=mine, user=leader, reason="另有安排")
+        assert error.value.messages == [message]
+        mine.refresh_from_db()
+        assert mine.status == status
+        assert mine.cancel_reason in ("", self.REASON)
+        assert not mail.outbox
+
+    def test_owners_and_editors_cannot_cancel(self, mine, owner, editor):
+        for user in (owner, editor):
+            with pytest.raises(PermissionDenied, match="只有审阅领导才能取消事项"):
+                cancel_action(action=mine, user=user, reason=self.REASON)
+        mine.refresh_from_db()
+        assert mine.status == Status.NOT_STARTED
+
+    def test_another_departments_leader_cannot_cancel(self, mine):
+        with pytest.raises(PermissionDenied):
+            cancel_action(action=mine, user=self.stranger(), reason=self.REASON)
+        mine.refresh_from_db()
+        assert mine.status == Status.NOT_STARTED
 
 
 class TestExtensions:
@@ -510,6 +670,58 @@ class TestLeadersPages:
         assert figures == {"awaiting": 0, "extension": 1, "notice": 0, "unsigned": 1}
         listed = client.get("/review/actions/?attention=extension").context["page"]
         assert [a.pk for a in listed] == [mine.pk]
+
+    def test_a_leader_cancels_from_the_items_page_after_a_confirmation(self, client, mine, leader):
+        client.force_login(leader)
+        body = client.get(page(client, "review-action", mine.pk)).content.decode()
+        cancel_url = page(client, "review-action-cancel", mine.pk)
+        assert f'action="{cancel_url}" data-confirm="确认取消该事项？' in body
+        assert "js/confirm" in body
+        response = client.post(cancel_url, {"reason": "并入全区规划统一编制"}, follow=True)
+        mine.refresh_from_db()
+        assert mine.status == Status.CANCELLED
+        body = response.content.decode()
+        assert "事项已取消，并将取消原因通知责任单位。" in body
+        assert "并入全区规划统一编制" in body  # the callout and the timeline
+        assert cancel_url not in body  # nothing left to cancel
+
+    def test_a_cancellation_without_a_reason_shows_the_error_on_the_page(
+        self, client, mine, leader
+    ):
+        client.force_login(leader)
+        response = client.post(page(client, "review-action-cancel", mine.pk), {"reason": ""})
+        assert response.context["cancel_form"].errors["reason"] == ["请说明取消该事项的原因。"]
+        assert "请说明取消该事项的原因。" in response.content.decode()
+        mine.refresh_from_db()
+        assert mine.status == Status.NOT_STARTED
+
+    def test_a_closed_items_cancellation_is_refused_on_the_page(self, client, mine, leader, owner):
+        close_action(action=done(mine, owner), user=leader)
+        client.force_login(leader)
+        response = client.post(
+            page(client, "review-action-cancel", mine.pk), {"reason": "另有安排"}
+        )
+        assert "该事项已销号，不能取消。" in response.content.decode()
+        mine.refresh_from_db()
+        assert mine.status == Status.CLOSED
+
+    def test_another_departments_item_is_not_found_for_cancelling(self, client, leader):
+        theirs = factories.ActionItemFactory(
+            trip=factories.TripFactory(
+                organizer=factories.OrganizationFactory(name="万州区委组织部")
+            )
+        )
+        client.force_login(leader)
+        response = client.post(page(client, "review-action-cancel", theirs.pk), {"reason": "x"})
+        assert response.status_code == 404
+        theirs.refresh_from_db()
+        assert theirs.status == Status.NOT_STARTED
+
+    def test_the_owner_reads_why_the_item_was_cancelled(self, client, mine, leader, owner):
+        cancel_action(action=mine, user=leader, reason="并入全区规划统一编制")
+        client.force_login(owner)
+        body = client.get(page(client, "my-action", mine.pk)).content.decode()
+        assert "已取消" in body and "并入全区规划统一编制" in body
 
     def test_an_instructions_page_shows_how_each_item_is_handled(self, client, leader, owner):
         instruction = factories.InstructionFactory(trip=factories.TripFactory())

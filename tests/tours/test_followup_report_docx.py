@@ -168,6 +168,24 @@ def test_closed_and_done_items_say_so(client, leader, trip):
     assert after(paragraphs, "（三）编制产业链招商图谱", 4)[3] == "最新进展：尚未报送进展。"
 
 
+def test_a_cancelled_item_says_when_and_why(client, leader, trip):
+    from tours.services import cancel_action
+
+    dropped = factories.ActionItemFactory(
+        trip=trip,
+        title="编制屏锦镇农文旅融合发展规划",
+        owner_organization__name="屏锦镇人民政府",
+        due_date=datetime.date(2024, 12, 31),
+    )
+    with time_machine.travel(at(2024, 7, 2, 2), tick=False):
+        cancel_action(action=dropped, user=leader, reason="并入全区规划统一编制。")
+    paragraphs = paragraphs_of(download(client, leader, trip))
+    heading = next(t for t in texts(paragraphs) if t.endswith("编制屏锦镇农文旅融合发展规划"))
+    assert after(paragraphs, heading, 3)[2] == (
+        "办理状态：已取消，完成进度0%；2024年7月2日取消：并入全区规划统一编制。"
+    )
+
+
 def test_sub_tasks_are_listed_indented_under_their_item(client, leader, trip):
     paragraphs = paragraphs_of(download(client, leader, trip))
     shown = texts(paragraphs)

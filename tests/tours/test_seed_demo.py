@@ -218,6 +218,15 @@ class TestTheDemoShowsTheFollowUpLoop:
         assert answered.feedback_sent_at >= last_closed
         assert big.instructions.filter(feedback_sent_at__isnull=True).exists()
 
+    def test_an_item_was_cancelled_by_a_leader_on_its_day_with_the_reason(self, big):
+        cancelled = big.action_items.get(status=ActionItem.Status.CANCELLED)
+        assert cancelled.cancelled_by.username == "leader"
+        assert "并入全区农文旅融合发展规划" in cancelled.cancel_reason
+        assert timezone.localdate(cancelled.cancelled_at) == big.end_date + datetime.timedelta(30)
+        record = cancelled.history.first()
+        assert record.history_change_reason.startswith("已取消：并入全区")
+        assert record.history_user.username == "leader"
+
     def test_each_step_is_on_record_on_its_own_day_with_who_took_it(self, big):
         end = datetime.datetime.combine(big.end_date, datetime.time(), tzinfo=datetime.UTC)
         records = ActionItem.history.filter(trip=big)

@@ -271,6 +271,17 @@ class ActionItemAdmin(ActionLedgerMixin, IndexedSearchMixin, TripPartAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_warning()
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_cancelled:
+            return fieldsets
+        # Read-only (WORKFLOW_FIELDS): cancel_action alone writes them.
+        cancelled = (
+            _("Cancelled"),
+            {"fields": [("cancelled_at", "cancelled_by"), "cancel_reason"]},
+        )
+        return [*fieldsets[:2], cancelled, *fieldsets[2:]]
+
     @admin.display(description=_("warning"), ordering="warning")
     def warning(self, obj):
         return obj.warning_label

@@ -266,6 +266,14 @@ class _FollowUpWriter:
             parts.append(
                 _("closed on %(date)s") % {"date": chinese_date(timezone.localdate(item.closed_at))}
             )
+        elif item.cancelled_at:
+            parts.append(
+                _("cancelled on %(date)s: %(reason)s")
+                % {
+                    "date": chinese_date(timezone.localdate(item.cancelled_at)),
+                    "reason": item.cancel_reason.strip().rstrip("。"),
+                }
+            )
         if warning_text(item):
             parts.append(warning_text(item))
         return "；".join(parts) + "。"

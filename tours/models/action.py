@@ -289,6 +289,9 @@ class ActionItem(TripPart):
         "status",
         "progress",
         "closed_at",
+        "cancelled_at",
+        "cancelled_by",
+        "cancel_reason",
         "created_by",
         "acknowledged_at",
         "acknowledged_by",
@@ -371,6 +374,19 @@ class ActionItem(TripPart):
     )
     progress = ProgressField(_("progress (%)"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set by cancel_action only. The reason is internal, like a return's comment: the
+    # public page shows that the item was cancelled and when, never why.
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -443,6 +459,10 @@ class ActionItem(TripPart):
     @property
     def accepts_updates(self) -> bool:
         return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
 
     @property
     def is_open(self) -> bool:

@@ -196,7 +196,8 @@ class TimelineEntry:
     """One dated step in an item's follow-up, as its pages list them."""
 
     at: datetime.datetime
-    kind: str  # assigned, signed, update, returned, extension, decision, notice, closed
+    kind: str  # assigned, signed, update, returned, extension, decision, notice, closed,
+    # cancelled
     label: str
     text: str = ""
     who: object = None
@@ -289,5 +290,15 @@ def timeline(action: ActionItem, *, updates, returns, extensions, notices) -> li
     if action.closed_at:
         entries.append(
             TimelineEntry(action.closed_at, "closed", gettext("Verified and closed (销号)"))
+        )
+    if action.cancelled_at:
+        entries.append(
+            TimelineEntry(
+                action.cancelled_at,
+                "cancelled",
+                gettext("Cancelled"),
+                action.cancel_reason,
+                action.cancelled_by,
+            )
         )
     return sorted(entries, key=lambda entry: entry.at)

@@ -122,7 +122,8 @@ def public_action_record(action: ActionItem) -> PublicActionRecord:
 
 def public_timeline(action: ActionItem, *, updates, extensions) -> list[TimelineEntry]:
     """The steps the public may see, by the day they are dated: assigned, signed for,
-    each approved extension, each public update, and 销号 when the item was closed."""
+    each approved extension, each public update, and 销号 when the item was closed or
+    已取消 when it was cancelled (never why: the reason is internal, like a return's comment)."""
     entries = [TimelineEntry(action.created_at, "assigned", gettext("Assigned"))]
     if action.acknowledged_at:
         entries.append(TimelineEntry(action.acknowledged_at, "signed", gettext("Signed for")))
@@ -154,8 +155,11 @@ def public_timeline(action: ActionItem, *, updates, extensions) -> list[Timeline
         entries.append(
             TimelineEntry(action.closed_at, "closed", gettext("Verified and closed (销号)"))
         )
-    # Dated steps read in the order of their dates; the closing always comes last.
-    return sorted(entries, key=lambda entry: (entry.kind == "closed", entry.shown_day, entry.at))
+    if action.cancelled_at:
+        entries.append(TimelineEntry(action.cancelled_at, "cancelled", gettext("Cancelled")))
+    # Dated steps read in the order of their dates; the end (closed or cancelled) comes last.
+    ended = ("closed", "cancelled")
+    return sorted(entries, key=lambda entry: (entry.kind in ended, entry.shown_day, entry.at))
 
 
 # Filed under the lists' version: a public change to any trip's records retires it, so the

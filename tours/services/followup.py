@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from people.models import Organization, Participant
@@ -161,6 +162,66 @@ def return_action(*, action: ActionItem, user, comment: str) -> ActionItem:
         roll_up(action.parent, user)
     notifications.action_returned(action, comment=comment, by=user)
     return action
+
+
+# simple-history keeps a change's reason in 100 characters.
+CHANGE_REASON_LENGTH = 100
+
+
+@transaction.atomic
+def cancel_action(*, action: ActionItem, user, reason: str) -> ActionItem:
+    """A leader cancels an open item (取消, e.g. folded into another plan), saying why.
+
+    Its open sub-tasks are cancelled with it and a sub-task's parent rolls up without it;
+    a request for more time still waiting is refused with it. The reason stays internal
+    (the owners see it and are told by e-mail); the public sees only that it was cancelled.
+    """
+    _require_leader(user, action, _("Only leaders can cancel an action item."))
+    action = _locked(action)
+    refusals = {
+        ActionItem.Status.DONE: _(
+            "This item is done: verify and close it, or return it for rework, instead of "
+            "cancelling it."
+        ),
+        ActionItem.Status.CLOSED: _("This item is already closed (销号): it cannot be cancelled."),
+        ActionItem.Status.CANCELLED: _("This item has already been cancelled."),
+    }
+    if action.status in refusals:
+        raise ValidationError(refusals[action.status], code="status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the item is cancelled.")})
+    now = timezone.now()
+    change_reason = Truncator(_("Cancelled: %(reason)s") % {"reason": reason}).chars(
+        CHANGE_REASON_LENGTH
+    )
+    cancelled = [
+        action,
+        *action.subtasks.filter(status__in=ActionItem.OPEN_STATUSES).select_for_update(),
+    ]
+    for item in reversed(cancelled):
+        item.status = ActionItem.Status.CANCELLED
+        item.cancelled_at = now
+        item.cancelled_by = user
+        item.cancel_reason = reason
+        save_as(item, user, change_reason)
+        _refuse_waiting_extension(item, user)
+    if action.parent_id:
+        roll_up(action.parent, user)
+    notifications.action_cancelled(cancelled, reason=reason, by=user)
+    report_back_if_done(action.source_instruction, user)
+    return action
+
+
+def _refuse_waiting_extension(action: ActionItem, user):
+    # A cancelled item needs no more time: leaving the request waiting would keep the
+    # item on the leaders' list of decisions to take.
+    for extension in action.extensions.pending().select_for_update():
+        extension.status = DeadlineExtension.Status.REFUSED
+        extension.decided_by = user
+        extension.decided_at = timezone.now()
+        extension.comment = _("The item is cancelled.")
+        save_as(extension, user, extension.get_status_display())
 
 
 @transaction.atomic

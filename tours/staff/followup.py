@@ -20,7 +20,13 @@ from tours.models.followup import timeline
 from tours.scope import scoped
 
 from .access import reviewer_area
-from .followup_forms import ExtensionDecisionForm, NoticeForm, ReturnForm, SubtaskForm
+from .followup_forms import (
+    CancelForm,
+    ExtensionDecisionForm,
+    NoticeForm,
+    ReturnForm,
+    SubtaskForm,
+)
 from .forms import add_service_errors
 from .pickers import limit_pickers
 
@@ -150,6 +156,7 @@ def _detail_page(request, action, **forms):
             "watching": action.watchers.filter(pk=request.user.pk).exists(),
             "return_form": forms.get("return_form") or ReturnForm(),
             "notice_form": forms.get("notice_form") or NoticeForm(),
+            "cancel_form": forms.get("cancel_form") or CancelForm(),
             "subtask_form": subtask_form,
             "decision_form": forms.get("decision_form") or ExtensionDecisionForm(),
             **follow_up_records(action),
@@ -160,7 +167,7 @@ def _detail_page(request, action, **forms):
 @reviewer_area
 def action_detail(request, pk):
     """One action item as leaders follow it: sources, sub-tasks, the timeline, and what
-    they can do on it (verify, return, split, extend, supervise)."""
+    they can do on it (verify, return, split, extend, supervise, cancel)."""
     return _detail_page(request, _action_or_404(request, pk))
 
 
@@ -193,6 +200,24 @@ def action_return(request, pk):
         "return_form",
         service,
         _("The item is returned for rework; the responsible unit is told why."),
+    )
+
+
+@reviewer_area
+@require_POST
+def action_cancel(request, pk):
+    action = _action_or_404(request, pk)
+
+    def service(reason):
+        services.cancel_action(action=action, user=request.user, reason=reason)
+
+    return _run(
+        request,
+        action,
+        CancelForm(request.POST),
+        "cancel_form",
+        service,
+        _("The item is cancelled; the responsible unit is told why."),
     )
 
 

@@ -46,6 +46,14 @@ class ReturnForm(forms.Form):
     )
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why the item is cancelled"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class NoticeForm(forms.Form):
     level = forms.ChoiceField(
         label=_("kind of notice"), choices=SupervisionNotice.Level.choices, required=False

@@ -34,6 +34,7 @@ from tours.services import (
     add_photo,
     add_subtask,
     assign_photos_by_time,
+    cancel_action,
     close_action,
     create_action,
     decide_extension,
@@ -43,7 +44,6 @@ from tours.services import (
     request_extension,
     return_action,
 )
-from tours.services.workflow import save_as
 
 from ._shapes_seed import ShapesSeeder
 
@@ -464,12 +464,8 @@ class DemoSeeder:
                 acknowledge_notice(notice=notice, user=owner)
             case "close", ():
                 close_action(action=action, user=leader)
-            case "cancel", ():
-                # No service drops an item yet: the demo's one cancelled item is marked so
-                # here, with the leader and the reason on its history.
-                action = ActionItem.objects.get(pk=action.pk)
-                action.status = ActionItem.Status.CANCELLED
-                save_as(action, leader, "并入全区农文旅融合发展规划统一编制，本事项中止。")
+            case "cancel", (reason,):
+                cancel_action(action=action, user=leader, reason=reason)
             case _:
                 raise CommandError(f"Unknown demo step {kind} {args}")
 
