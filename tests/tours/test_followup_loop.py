@@ -264,6 +264,12 @@ class TestCancelling:
         user.groups.add(Group.objects.get(name="审阅人"))
         return factories.act_for(user, factories.OrganizationFactory(name="中共万州区委组织部"))
 
+    def test_a_cancelled_items_unacknowledged_notice_waits_for_nobody(self, mine, leader):
+        issue_notice(action=mine, user=leader, level="yellow", text="请尽快报送进展")
+        assert ActionItem.objects.attention_tally()["notice"] == 1
+        cancel_action(action=mine, user=leader, reason=self.REASON)
+        assert ActionItem.objects.attention_tally()["notice"] == 0
+
     def test_a_leader_cancels_an_open_item_with_the_reason_on_record(self, mine, leader, owner):
         post_action_update(action=mine, user=owner, progress=10, note="完成资源调查")
         cancel_action(action=mine, user=leader, reason=f"  {self.REASON}  ")

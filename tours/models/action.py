@@ -94,8 +94,11 @@ def attention_condition(attention: str) -> Q:
         pending = DeadlineExtension.objects.pending().filter(action=OuterRef("pk"))
         return Q(Exists(pending))
     if attention == Attention.NOTICE_UNACKNOWLEDGED:
+        # A closed or cancelled item waits for nobody, whatever was left unacknowledged.
         waiting = SupervisionNotice.objects.unacknowledged().filter(action=OuterRef("pk"))
-        return Q(Exists(waiting))
+        return Q(Exists(waiting)) & ~Q(
+            status__in=(ActionItem.Status.CLOSED, ActionItem.Status.CANCELLED)
+        )
     if attention == Attention.UNSIGNED:
         return Q(status__in=ActionItem.OPEN_STATUSES, acknowledged_at__isnull=True)
     raise ValueError(attention)
