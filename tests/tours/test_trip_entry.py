@@ -26,6 +26,13 @@ def visit_url(visit, **query):
     return url
 
 
+def delete_url(visit, **query):
+    url = reverse("admin:tours_sitevisit_delete", args=[visit.pk])
+    if query:
+        url += "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in query.items())
+    return url
+
+
 def section_index(response) -> str:
     """The section index as it reads: each section's name, then its rows and errors."""
     html = response.content.decode()
@@ -139,6 +146,45 @@ class TestReturningToTheTrip:
         response = client.post(url, form_data(page) | {"_save": "保存"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:tours_sitevisit_changelist"))
+
+
+class TestDeletingFromAPartsPage:
+    def test_the_delete_link_keeps_the_way_back(self, client, editor, trip):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(visit_url(visit, next=back)).content.decode()
+        assert f'href="{delete_url(visit, next=back)}" class="deletelink"' in html
+
+    def test_the_confirmation_links_to_the_part_with_the_way_back(self, client, editor, trip):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(delete_url(visit, next=back)).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+
+    def test_deleting_a_visit_opened_from_the_trip_returns_to_its_section(
+        self, client, editor, trip
+    ):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        response = client.post(delete_url(visit, next=back), {"post": "yes"})
+        assert response.status_code == 302
+        assert response["Location"] == back
+        assert not SiteVisit.objects.filter(pk=visit.pk).exists()
+
+    @pytest.mark.parametrize(
+        "elsewhere", ["https://evil.example/admin/", "//evil.example/", "javascript:alert(1)"]
+    )
+    def test_a_deletion_ignores_a_way_back_to_another_site(self, client, editor, trip, elsewhere):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        page = client.get(delete_url(visit, next=elsewhere)).content.decode()
+        assert f'href="{visit_url(visit)}"' in page
+        response = client.post(delete_url(visit, next=elsewhere), {"post": "yes"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:tours_sitevisit_changelist")
 
 
 class TestReviewCommentInTheRow:

@@ -440,9 +440,22 @@ def back_url(request) -> str | None:
     return None
 
 
+def with_next(url: str, back: str | None) -> str:
+    """`url` carrying the way back (`?next=back`), unless it has one already or there is none."""
+    if not back:
+        return url
+    location = urlsplit(url)
+    query = parse_qs(location.query)
+    if "next" in query:
+        return url
+    query["next"] = [back]
+    return location._replace(query=urlencode(query, True)).geturl()
+
+
 class ReturnToPageMixin:
-    """A row's own page opened from the trip page goes back there when saved; its
-    other buttons (save and continue, save and add another) keep the way back."""
+    """A row's own page opened from the trip page goes back there when saved or deleted;
+    its other buttons (save and continue, save and add another) and the pages it leads
+    to (the delete confirmation) keep the way back."""
 
     STAYING = ("_continue", "_addanother", "_saveasnew")
 
@@ -450,11 +463,18 @@ class ReturnToPageMixin:
         context["back_url"] = back_url(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def render_delete_form(self, request, context):
+        context["back_url"] = back_url(request)
+        return super().render_delete_form(request, context)
+
     def response_add(self, request, obj, post_url_continue=None):
         return self._back(request, super().response_add(request, obj, post_url_continue))
 
     def response_change(self, request, obj):
         return self._back(request, super().response_change(request, obj))
+
+    def response_delete(self, request, obj_display, obj_id):
+        return self._back(request, super().response_delete(request, obj_display, obj_id))
 
     def _back(self, request, response):
         back = back_url(request)
@@ -463,11 +483,7 @@ class ReturnToPageMixin:
         if not isinstance(response, HttpResponseRedirect):
             return response
         if any(key in request.POST for key in self.STAYING):
-            location = urlsplit(response["Location"])
-            query = parse_qs(location.query)
-            if "next" not in query:
-                query["next"] = [back]
-                response["Location"] = location._replace(query=urlencode(query, True)).geturl()
+            response["Location"] = with_next(response["Location"], back)
             return response
         return HttpResponseRedirect(back)
 

@@ -11,3 +11,11 @@ def back_to_section(context, formset):
     """The query string that brings a row's own page back to this page's section on save."""
     request = context["request"]
     return urlencode({"next": f"{request.path}#{formset.prefix}-group"})
+
+
+@register.filter
+def with_next(url, back):
+    """`url` keeping the way back to the trip page (`?next=`), when this page has one."""
+    from tours.admin.base import with_next as keep_way_back
+
+    return keep_way_back(url, back)
