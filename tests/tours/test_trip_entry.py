@@ -33,6 +33,13 @@ def delete_url(visit, **query):
     return url
 
 
+def history_url(visit, **query):
+    url = reverse("admin:tours_sitevisit_history", args=[visit.pk])
+    if query:
+        url += "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in query.items())
+    return url
+
+
 def section_index(response) -> str:
     """The section index as it reads: each section's name, then its rows and errors."""
     html = response.content.decode()
@@ -185,6 +192,59 @@ class TestDeletingFromAPartsPage:
         response = client.post(delete_url(visit, next=elsewhere), {"post": "yes"})
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:tours_sitevisit_changelist")
+
+
+class TestHistoryFromAPartsPage:
+    @pytest.fixture
+    def visit(self, trip):
+        visit = trip.site_visits.first()
+        visit.name = "三角镇人民政府"
+        visit.save()  # a second version to revert to
+        return visit
+
+    def test_the_history_link_keeps_the_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(visit_url(visit, next=back)).content.decode()
+        assert f'href="{history_url(visit, next=back)}" class="historylink"' in html
+
+    def test_the_history_links_back_to_the_part_and_the_trip(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(history_url(visit, next=back)).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+        assert f'href="{back}" class="back-link"' in html
+
+    def test_a_versions_page_keeps_the_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        first = visit.history.earliest()
+        version = reverse("admin:tours_sitevisit_simple_history", args=[visit.pk, first.pk])
+        version_with_back = f"{version}?next={quote(back, safe='')}"
+        assert (
+            f'href="{version_with_back}"'
+            in client.get(history_url(visit, next=back)).content.decode()
+        )
+        html = client.get(version_with_back).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+        assert f'href="{history_url(visit, next=back)}"' in html
+
+    def test_reverting_from_the_history_returns_to_the_trip(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        first = visit.history.earliest()
+        version = reverse("admin:tours_sitevisit_simple_history", args=[visit.pk, first.pk])
+        url = f"{version}?next={quote(back, safe='')}"
+        response = client.post(url, form_data(client.get(url)) | {"_save": "1"})
+        assert response.status_code == 302
+        assert response["Location"] == back
+        assert SiteVisit.objects.get(pk=visit.pk).name == first.name
+
+    def test_a_history_opened_from_the_list_has_no_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        html = client.get(history_url(visit, next="https://evil.example/")).content.decode()
+        assert f'href="{visit_url(visit)}"' in html
+        assert "evil.example" not in html
 
 
 class TestReviewCommentInTheRow:
