@@ -64,8 +64,22 @@ class TestSectionIndex:
         response = client.get(change_url(trip))
         assert section_index(response) == (
             "基本信息 · 团员 0 · 行程 3 · 问题清单 1 · 对标 0 · 收获 2 · 落实事项 0"
-            " · 跟班安排 0 · 签约项目 0 · 材料 0"
+            " · 跟班安排 0 · 签约项目 0 · 材料 0 · 照片 0"
         )
+
+    def test_ends_with_the_photos_page_and_its_count(self, client, editor, trip):
+        factories.PhotoFactory.create_batch(2, trip=trip)
+        factories.PhotoFactory()  # another trip's
+        client.force_login(editor)
+        response = client.get(change_url(trip))
+        assert section_index(response).endswith(" · 材料 0 · 照片 2")
+        photos = reverse("admin:tours_trip_photos", args=[trip.pk])
+        assert f'<a href="{photos}" class="trip-sections__page">照片' in response.content.decode()
+
+    def test_a_new_trip_has_no_photos_entry(self, client, editor):
+        client.force_login(editor)
+        response = client.get(reverse("admin:tours_trip_add"))
+        assert "照片" not in section_index(response)
 
     def test_no_section_is_folded_shut(self, client, editor, trip):
         client.force_login(editor)
