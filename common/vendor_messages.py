@@ -7,7 +7,7 @@ there replaces theirs. `makemessages` keeps only msgids it finds in the project'
 sources; this module is where it finds these. Nothing imports it.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 # Django's admin: page titles and buttons, with the model's name run into the Chinese.
 DJANGO_ADMIN = [
@@ -118,4 +118,14 @@ AXES = [
     gettext_noop("Clean up expired attempts"),
     gettext_noop("Not set"),
     gettext_noop("Attempt Remaining"),
+]
+
+# Django's forms, as the tag merge shows them for a refused name: Django's Chinese for the
+# length limit speaks of a 变量 (variable).
+DJANGO_FORMS = [
+    ngettext_lazy(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        "limit_value",
+    ),
 ]

@@ -174,7 +174,8 @@ def every_admin_page(trip, superuser):
 
 
 def action_pages(superuser):
-    """The pages list actions ask on before they act: deleting the selection, merging units."""
+    """The pages list actions ask on before they act (deleting the selection, merging units),
+    and taggit's merge page refusing a name."""
     request = RequestFactory().get("/admin/")
     request.user = superuser
     for model, model_admin in admin.site._registry.items():
@@ -191,6 +192,9 @@ def action_pages(superuser):
         reverse("admin:people_organization_changelist"),
         {"action": "merge", "_selected_action": list(two_units)},
     )
+    # taggit's merge page, refusing the new name: left empty, and too long.
+    for name in ("", "产业链招商" * 21):
+        yield reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": name}
 
 
 def data_words() -> set[str]:
@@ -219,10 +223,11 @@ def test_every_admin_page_is_in_chinese(client, superuser, records):
             leaks[url] = sorted(words)
     for url, data in action_pages(superuser):
         response = client.post(url, data)
-        assert response.status_code == 200, (url, data["action"])
+        what = data.get("action", "refused form")
+        assert response.status_code == 200, (url, what)
         words = english_words(visible_text(response.content.decode()), allowed)
         if words:
-            leaks[f"{url} ({data['action']})"] = sorted(words)
+            leaks[f"{url} ({what})"] = sorted(words)
     assert not leaks, "English on Chinese admin pages:\n" + "\n".join(
         f"{url}: {' '.join(words)}" for url, words in leaks.items()
     )
@@ -315,3 +320,17 @@ def test_login_protection_is_named_in_chinese(client, superuser, records):
     index = visible_text(client.get(reverse("admin:index")).content.decode())
     assert "登录保护" in index
     assert "登录失败计数" in index and "登录失败记录" in index
+
+
+@pytest.mark.parametrize(
+    "name, reason",
+    [("", "这个字段是必填项。"), ("产业链招商" * 21, "最多 100 个字，现在有 105 个。")],
+)
+def test_a_refused_tag_merge_says_why_in_chinese(client, superuser, name, reason):
+    client.force_login(superuser)
+    response = client.post(reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": name})
+    assert response.status_code == 200
+    text = " ".join(visible_text(response.content.decode()).split())
+    assert "填写有误，请检查。" in text
+    assert f"新标签名 {reason}" in text
+    assert f'value="{name}"' in response.content.decode() or not name

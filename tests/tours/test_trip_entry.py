@@ -26,6 +26,20 @@ def visit_url(visit, **query):
     return url
 
 
+def delete_url(visit, **query):
+    url = reverse("admin:tours_sitevisit_delete", args=[visit.pk])
+    if query:
+        url += "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in query.items())
+    return url
+
+
+def history_url(visit, **query):
+    url = reverse("admin:tours_sitevisit_history", args=[visit.pk])
+    if query:
+        url += "?" + "&".join(f"{key}={quote(value, safe='')}" for key, value in query.items())
+    return url
+
+
 def section_index(response) -> str:
     """The section index as it reads: each section's name, then its rows and errors."""
     html = response.content.decode()
@@ -50,8 +64,22 @@ class TestSectionIndex:
         response = client.get(change_url(trip))
         assert section_index(response) == (
             "基本信息 · 团员 0 · 行程 3 · 问题清单 1 · 对标 0 · 收获 2 · 落实事项 0"
-            " · 跟班安排 0 · 签约项目 0 · 材料 0"
+            " · 跟班安排 0 · 签约项目 0 · 材料 0 · 照片 0"
         )
+
+    def test_ends_with_the_photos_page_and_its_count(self, client, editor, trip):
+        factories.PhotoFactory.create_batch(2, trip=trip)
+        factories.PhotoFactory()  # another trip's
+        client.force_login(editor)
+        response = client.get(change_url(trip))
+        assert section_index(response).endswith(" · 材料 0 · 照片 2")
+        photos = reverse("admin:tours_trip_photos", args=[trip.pk])
+        assert f'<a href="{photos}" class="trip-sections__page">照片' in response.content.decode()
+
+    def test_a_new_trip_has_no_photos_entry(self, client, editor):
+        client.force_login(editor)
+        response = client.get(reverse("admin:tours_trip_add"))
+        assert "照片" not in section_index(response)
 
     def test_no_section_is_folded_shut(self, client, editor, trip):
         client.force_login(editor)
@@ -139,6 +167,98 @@ class TestReturningToTheTrip:
         response = client.post(url, form_data(page) | {"_save": "保存"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:tours_sitevisit_changelist"))
+
+
+class TestDeletingFromAPartsPage:
+    def test_the_delete_link_keeps_the_way_back(self, client, editor, trip):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(visit_url(visit, next=back)).content.decode()
+        assert f'href="{delete_url(visit, next=back)}" class="deletelink"' in html
+
+    def test_the_confirmation_links_to_the_part_with_the_way_back(self, client, editor, trip):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(delete_url(visit, next=back)).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+
+    def test_deleting_a_visit_opened_from_the_trip_returns_to_its_section(
+        self, client, editor, trip
+    ):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        back = f"{change_url(trip)}#site_visits-group"
+        response = client.post(delete_url(visit, next=back), {"post": "yes"})
+        assert response.status_code == 302
+        assert response["Location"] == back
+        assert not SiteVisit.objects.filter(pk=visit.pk).exists()
+
+    @pytest.mark.parametrize(
+        "elsewhere", ["https://evil.example/admin/", "//evil.example/", "javascript:alert(1)"]
+    )
+    def test_a_deletion_ignores_a_way_back_to_another_site(self, client, editor, trip, elsewhere):
+        client.force_login(editor)
+        visit = trip.site_visits.first()
+        page = client.get(delete_url(visit, next=elsewhere)).content.decode()
+        assert f'href="{visit_url(visit)}"' in page
+        response = client.post(delete_url(visit, next=elsewhere), {"post": "yes"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:tours_sitevisit_changelist")
+
+
+class TestHistoryFromAPartsPage:
+    @pytest.fixture
+    def visit(self, trip):
+        visit = trip.site_visits.first()
+        visit.name = "三角镇人民政府"
+        visit.save()  # a second version to revert to
+        return visit
+
+    def test_the_history_link_keeps_the_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(visit_url(visit, next=back)).content.decode()
+        assert f'href="{history_url(visit, next=back)}" class="historylink"' in html
+
+    def test_the_history_links_back_to_the_part_and_the_trip(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        html = client.get(history_url(visit, next=back)).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+        assert f'href="{back}" class="back-link"' in html
+
+    def test_a_versions_page_keeps_the_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        first = visit.history.earliest()
+        version = reverse("admin:tours_sitevisit_simple_history", args=[visit.pk, first.pk])
+        version_with_back = f"{version}?next={quote(back, safe='')}"
+        assert (
+            f'href="{version_with_back}"'
+            in client.get(history_url(visit, next=back)).content.decode()
+        )
+        html = client.get(version_with_back).content.decode()
+        assert f'href="{visit_url(visit, next=back)}"' in html
+        assert f'href="{history_url(visit, next=back)}"' in html
+
+    def test_reverting_from_the_history_returns_to_the_trip(self, client, editor, trip, visit):
+        client.force_login(editor)
+        back = f"{change_url(trip)}#site_visits-group"
+        first = visit.history.earliest()
+        version = reverse("admin:tours_sitevisit_simple_history", args=[visit.pk, first.pk])
+        url = f"{version}?next={quote(back, safe='')}"
+        response = client.post(url, form_data(client.get(url)) | {"_save": "1"})
+        assert response.status_code == 302
+        assert response["Location"] == back
+        assert SiteVisit.objects.get(pk=visit.pk).name == first.name
+
+    def test_a_history_opened_from_the_list_has_no_way_back(self, client, editor, trip, visit):
+        client.force_login(editor)
+        html = client.get(history_url(visit, next="https://evil.example/")).content.decode()
+        assert f'href="{visit_url(visit)}"' in html
+        assert "evil.example" not in html
 
 
 class TestReviewCommentInTheRow:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import BaseInlineFormSet, BaseModelFormSet, Textarea
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import formats
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
@@ -440,21 +441,57 @@ def back_url(request) -> str | None:
     return None
 
 
+def with_next(url: str, back: str | None) -> str:
+    """`url` carrying the way back (`?next=back`), unless it has one already or there is none."""
+    if not back:
+        return url
+    location = urlsplit(url)
+    query = parse_qs(location.query)
+    if "next" in query:
+        return url
+    query["next"] = [back]
+    return location._replace(query=urlencode(query, True)).geturl()
+
+
 class ReturnToPageMixin:
-    """A row's own page opened from the trip page goes back there when saved; its
-    other buttons (save and continue, save and add another) keep the way back."""
+    """A row's own page opened from the trip page goes back there when saved or deleted;
+    its other buttons (save and continue, save and add another) and the pages it leads
+    to (the delete confirmation, the history and its versions) keep the way back."""
 
     STAYING = ("_continue", "_addanother", "_saveasnew")
+    object_history_template = "admin/tours/part_history.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["back_url"] = back_url(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request, context):
+        context["back_url"] = back_url(request)
+        return super().render_delete_form(request, context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        context = {"back_url": back_url(request), **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version's page: its links to the record and to the history keep the way back.
+        back = back_url(request)
+        context = {"back_url": back, **(extra_context or {})}
+        if back:
+            opts = self.model._meta
+            info = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}"
+            context["change_url"] = with_next(reverse(f"{info}_change", args=[object_id]), back)
+            context["history_url"] = with_next(reverse(f"{info}_history", args=[object_id]), back)
+        return super().history_form_view(request, object_id, version_id, context)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._back(request, super().response_add(request, obj, post_url_continue))
 
     def response_change(self, request, obj):
         return self._back(request, super().response_change(request, obj))
+
+    def response_delete(self, request, obj_display, obj_id):
+        return self._back(request, super().response_delete(request, obj_display, obj_id))
 
     def _back(self, request, response):
         back = back_url(request)
@@ -463,11 +500,7 @@ class ReturnToPageMixin:
         if not isinstance(response, HttpResponseRedirect):
             return response
         if any(key in request.POST for key in self.STAYING):
-            location = urlsplit(response["Location"])
-            query = parse_qs(location.query)
-            if "next" not in query:
-                query["next"] = [back]
-                response["Location"] = location._replace(query=urlencode(query, True)).geturl()
+            response["Location"] = with_next(response["Location"], back)
             return response
         return HttpResponseRedirect(back)
 

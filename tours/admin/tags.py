@@ -5,10 +5,12 @@ a tagged record."""
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.admin import TaggedItemInline as TaggitTaggedItemInline
+from taggit.forms import MergeTagsForm
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
@@ -53,6 +55,16 @@ class TagAdmin(TaggitTagAdmin):
     @admin.action(description=_("Merge selected tags"))
     def render_tag_form(self, request, queryset):
         return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        """taggit's merge. A name it refuses is shown again with the reason in Chinese
+        (Django's field messages) and what was typed; taggit would show an empty form."""
+        if request.method == "POST":
+            form = MergeTagsForm(request.POST)
+            if not form.is_valid():
+                self.message_user(request, "Form is invalid.", level="error")
+                return render(request, "admin/taggit/merge_tags_form.html", {"form": form})
+        return super().merge_tags_view(request)
 
     def message_user(self, request, message, *args, **kwargs):
         super().message_user(request, gettext(str(message)), *args, **kwargs)

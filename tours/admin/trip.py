@@ -226,6 +226,7 @@ class Section:
     anchor: str
     rows: int | None
     errors: int
+    url: str = ""  # a section kept on its own page (照片), linked to instead of scrolled to
 
 
 def trip_sections(form, inline_admin_formsets) -> list[Section]:
@@ -379,6 +380,22 @@ class TripAdmin(
         context["trip_sections"] = trip_sections(
             context["adminform"].form, context.get("inline_admin_formsets", [])
         )
+        user = request.user
+        if obj is not None and (
+            user.has_perm("tours.view_photo") or user.has_perm("tours.change_photo")
+        ):
+            # The photos have their own page (the toolbar's 按考察点整理照片, shown on the
+            # same permissions); the index ends with it, its photos counted along with the
+            # trip (get_queryset's with_counts), not in a query of their own.
+            context["trip_sections"].append(
+                Section(
+                    pgettext("trip section", "Photos"),
+                    "trip-photos",
+                    obj.photo_count,
+                    0,
+                    url=reverse("admin:tours_trip_photos", args=[obj.pk]),
+                )
+            )
         # The section index takes the place of the sidebar, whose width the rows need.
         context["is_nav_sidebar_enabled"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -27,7 +27,7 @@ class TripQuerySet(models.QuerySet):
         return self.filter(status__in=Trip.PUBLIC_STATUSES)
 
     def with_counts(self, *, public: bool = False):
-        """Annotate how many visits, takeaways and action items each trip has.
+        """Annotate how many visits, members, takeaways, action items and photos each trip has.
 
         Subqueries rather than joins, so the counts don't multiply each other. With
         `public=True` only what the public may see is counted.
@@ -46,6 +46,7 @@ class TripQuerySet(models.QuerySet):
             takeaway_count=count("takeaways"),
             action_count=count("action_items"),
             action_done_count=count("action_items", "finished"),
+            photo_count=count("photos"),
         )
 
 
