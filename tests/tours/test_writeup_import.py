@@ -153,6 +153,11 @@ class TestSaving:
         assert quote.review_status == Takeaway.ReviewStatus.PENDING
         assert quote.history.first().history_change_reason == "从文稿导入"
         assert draft.members.filter(participant__name="钟贤波").exists()
+        from people.models import Organization
+
+        new_units = Organization.history.filter(history_change_reason="从文稿导入")
+        assert new_units.exists()
+        assert {record.history_user for record in new_units} == {editor}
         assert ActionItem.objects.get(trip=draft).owner_organization == unit
 
     def test_a_kept_commitment_needs_its_unit_and_nothing_is_saved_until_then(

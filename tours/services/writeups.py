@@ -165,7 +165,7 @@ def import_writeup(
             return None
         return obj
 
-    organizations = _organizations(plan)
+    organizations = _organizations(plan, user)
     people = _people(plan, trip, saved, organizations)
     _site_visits(plan, trip, saved, people, organizations)
     for index, quote in enumerate(plan.quotes):
@@ -266,7 +266,7 @@ def _new_trip(user, draft: TripDraft) -> Trip:
     return trip
 
 
-def _organizations(plan: WriteupPlan) -> dict[str, Organization]:
+def _organizations(plan: WriteupPlan, user) -> dict[str, Organization]:
     """The units the kept people and visits name: the existing one when the name matches
     (梁平区委组织部 ≈ 中共梁平区委组织部), else a new one."""
     names = {p.organization for p in plan.people} | {v.host_organization for v in plan.site_visits}
@@ -277,8 +277,7 @@ def _organizations(plan: WriteupPlan) -> dict[str, Organization]:
         organization = found.get(name)
         if organization is None:
             organization = Organization(name=name)
-            organization.full_clean()
-            organization.save()
+            save_as(organization, user, import_reason())
         result[name] = organization
     return result
 
